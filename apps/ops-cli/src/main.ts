@@ -1,0 +1,1 @@
+console.log('ops-cli: not wired yet')

@@ -1,0 +1,1 @@
+console.log('shipper: not wired yet')

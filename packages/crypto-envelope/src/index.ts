@@ -1,0 +1,2 @@
+/** Version of this package's public contract. */
+export const packageName = '@sync/crypto-envelope'

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: set-up, the local stack, lint, types, unit and
+# integration tests, then one summary line. Exits non-zero on any failure.
+set -uo pipefail
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh --tests || exit 1
+export PATH="$HOME/.local/bin:$PATH"
+
+reports="$(pwd)/.stack/test-reports"
+rm -rf "$reports" && mkdir -p "$reports"
+export SYNC_TEST_REPORT_DIR="$reports"
+
+started_stack=0
+if ! pnpm -s stack status >/dev/null 2>&1; then started_stack=1; fi
+pnpm -s stack up || exit 1
+cleanup() { if [ "$started_stack" = 1 ] && [ -z "${SYNC_KEEP_STACK:-}" ]; then pnpm -s stack down; fi; }
+trap cleanup EXIT
+
+status=0
+pnpm -s lint || status=1
+pnpm -s turbo run typecheck --output-logs=errors-only || status=1
+pnpm -s turbo run test --force --concurrency=2 --output-logs=full || status=1
+pnpm -s turbo run test:integration --force --concurrency=1 --output-logs=full || status=1
+node scripts/test-summary.mjs "$reports" || status=1
+exit $status

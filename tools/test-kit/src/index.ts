@@ -1,0 +1,6 @@
+export { readStackEnv, type StackEnv } from '@sync/stack'
+export { registerCleanup } from './cleanup.ts'
+export { createTestKafka, createTestTopic, kafkaBrokers, kafkaMockControl } from './kafka.ts'
+export { connectMysql, createTestDatabase, mysqlOptions, runSqlWorkload, type TestDatabase } from './mysql.ts'
+export { uniqueName } from './names.ts'
+export { type WaitForOptions, waitFor } from './wait.ts'
