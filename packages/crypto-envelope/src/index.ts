@@ -1,2 +1,11 @@
-/** Version of this package's public contract. */
-export const packageName = '@sync/crypto-envelope'
+export type { EnvelopeCipher, EnvelopeInput } from './cipher.js'
+export { createEnvelopeCipher, MAX_NONCE_BYTES, TAG_BYTES } from './cipher.js'
+export type { Envelope } from './envelope-json.js'
+export { parseEnvelopeJson, stringifyEnvelope } from './envelope-json.js'
+export type { EnvelopeErrorDetails } from './errors.js'
+export { EnvelopeError, EnvelopeErrorCode, isEnvelopeError } from './errors.js'
+export type { KeySource, ResolveKeyContext } from './key-source.js'
+export { resolveKey } from './key-source.js'
+export type { KeyInput } from './keys.js'
+export { generateKey } from './keys.js'
+export type { CallOptions, EnvelopeCipherOptions } from './options.js'
