@@ -24,7 +24,7 @@ const legacyBoundary = /(?<!^)(?=[A-Z])/g
  * Modern mode splits words where a lowercase letter or digit is followed by an uppercase
  * letter (`userId`, `Col2Name`) and where an uppercase run ends before a lowercase letter
  * (`HTTPStatus` → `http_status`); an uppercase run is one word (`ID` → `id`, `UserID` →
- * `user_id`); digits stay with the word before them (`OrderNo2` → `order_no2`). Leading and
+ * `user_id`); digits stay with the word before them (`OrderNo2` → `order_no2`, `2FA` → `2fa`). Leading and
  * trailing underscores are kept (`_ver` → `_ver`), runs of separators inside the name
  * become one underscore (`a__b` → `a_b`, `Order-Id` → `order_id`). Only ASCII letters
  * have case; other characters pass through unchanged.
@@ -60,7 +60,7 @@ function modernSnakeCase(name: string): string {
     if (word !== '' && isUpper(c)) {
       const prev = name[i - 1]
       const next = name[i + 1]
-      if (isLower(prev) || isDigit(prev) || (isUpper(prev) && isLower(next))) {
+      if (isLower(prev) || (isDigit(prev) && /[A-Za-z]/.test(word)) || (isUpper(prev) && isLower(next))) {
         words.push(word)
         word = ''
       }
