@@ -1,0 +1,104 @@
+// FE `_stream_load` per §1.2 and §9 of the protocol reference: auth → Expect → 307 to a BE.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { StarRocksEmulator } from '../../src/index.ts'
+import { AUTH, ordersDb, PASSWORD, rawRequest, startEmulator, USER } from './harness.ts'
+
+let emu: StarRocksEmulator
+beforeAll(async () => {
+  emu = await startEmulator({ bePorts: [0, 0, 0] })
+})
+afterAll(() => emu.stop())
+
+const path = '/api/somedb/orders/_stream_load'
+
+describe('FE _stream_load', () => {
+  it('answers 401 with WWW-Authenticate when credentials are missing or wrong', async () => {
+    const none = await rawRequest(emu.feUrl + path, { expect: true })
+    expect(none.status).toBe(401)
+    expect(none.headers['www-authenticate']).toBe('Basic realm=""')
+    expect(none.json()).toMatchObject({ status: 'FAILED', msg: 'Need auth information.' })
+
+    const bad = `Basic ${Buffer.from(`${USER}:wrong`).toString('base64')}`
+    const wrong = await rawRequest(emu.feUrl + path, { expect: true, headers: { Authorization: bad } })
+    expect(wrong.status).toBe(401)
+    expect(String(wrong.json().msg)).toMatch(new RegExp(`^Access denied for ${USER}@`))
+    expect(wrong.text).not.toContain(PASSWORD)
+  })
+
+  it('rejects a request without Expect with HTTP 200 and a FAILED body', async () => {
+    const res = await rawRequest(emu.feUrl + path, { headers: { Authorization: AUTH }, body: '[]' })
+    expect(res.status).toBe(200)
+    expect(res.json()).toEqual({
+      Status: 'FAILED',
+      Message: 'class com.starrocks.common.DdlException: There is no 100-continue header',
+    })
+  })
+
+  it('redirects with 307 to a BE, keeping path and query, without 100 Continue or reading the body', async () => {
+    const res = await rawRequest(`${emu.feUrl}${path}?x=1`, {
+      expect: true,
+      headers: { Authorization: AUTH, label: 'l1' },
+      body: '[{"id":1}]',
+    })
+    expect(res.status).toBe(307)
+    expect(res.sawContinue).toBe(false)
+    const location = new URL(String(res.headers.location))
+    expect(emu.beUrls).toContain(location.origin)
+    expect(location.pathname + location.search).toBe(`${path}?x=1`)
+    expect(location.username).toBe('')
+  })
+
+  it('spreads loads over the BEs and skips a BE that is down', async () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 6; i++) {
+      const res = await rawRequest(emu.feUrl + path, { expect: true, headers: { Authorization: AUTH } })
+      seen.add(new URL(String(res.headers.location)).origin)
+    }
+    expect(seen).toEqual(new Set(emu.beUrls))
+
+    await emu.setBeDown(1, true)
+    try {
+      for (let i = 0; i < 6; i++) {
+        const res = await rawRequest(emu.feUrl + path, { expect: true, headers: { Authorization: AUTH } })
+        expect(new URL(String(res.headers.location)).origin).not.toBe(emu.beUrls[1])
+      }
+    } finally {
+      await emu.setBeDown(1, false)
+    }
+  })
+
+  it('serves get_load_state for a label', async () => {
+    const db = await ordersDb(emu)
+    const headers = { Authorization: AUTH, label: 'state_1', format: 'json', strip_outer_array: 'true' }
+    const load = await rawRequest(`${emu.beUrls[0]}/api/${db}/orders/_stream_load`, {
+      headers,
+      body: '[{"id":1}]',
+    })
+    expect(load.json().Status).toBe('Success')
+    const state = await rawRequest(`${emu.feUrl}/api/${db}/get_load_state?label=state_1`, {
+      method: 'GET',
+      headers: { Authorization: AUTH },
+    })
+    expect(state.json()).toEqual({ state: 'VISIBLE', status: 'OK', msg: 'Success' })
+    const unknown = await rawRequest(`${emu.feUrl}/api/${db}/get_load_state?label=nope`, {
+      method: 'GET',
+      headers: { Authorization: AUTH },
+    })
+    expect(unknown.json().state).toBe('UNKNOWN')
+  })
+})
+
+describe('FE _stream_load, Doris flavour', () => {
+  it('puts the credentials into the Location (user:password@)', async () => {
+    const doris = await startEmulator({ flavour: 'doris', bePorts: [0] })
+    try {
+      const res = await rawRequest(doris.feUrl + path, { expect: true, headers: { Authorization: AUTH } })
+      expect(res.status).toBe(307)
+      const location = new URL(String(res.headers.location))
+      expect(decodeURIComponent(location.username)).toBe(USER)
+      expect(decodeURIComponent(location.password)).toBe(PASSWORD)
+    } finally {
+      await doris.stop()
+    }
+  })
+})
