@@ -15,7 +15,7 @@ command -v gcc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)
 command -v ss >/dev/null 2>&1 || pkgs+=(iproute2)
 if [ "$with_tests" = "--tests" ]; then
   # the other side of the wire: the deployed Python (pycryptodome) and Java code
-  python3 -c 'import Cryptodome' >/dev/null 2>&1 || pkgs+=(python3 python3-pycryptodome)
+  /usr/bin/python3 -c 'import Cryptodome' >/dev/null 2>&1 || pkgs+=(python3 python3-pycryptodome)
   command -v javac >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
 fi
 

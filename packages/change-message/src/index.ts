@@ -1,2 +1,42 @@
-/** Version of this package's public contract. */
-export const packageName = '@sync/change-message'
+export {
+  type Change,
+  type ChangeOp,
+  type ChangeSource,
+  changeOps,
+  messageVersion,
+  type OutputFormat,
+  outputFormats,
+} from './change.ts'
+export {
+  type ChangeDecoder,
+  type ChangeDecoderOptions,
+  createChangeDecoder,
+  type DecodedChange,
+  type IncomingMessage,
+  type OpeningCipher,
+} from './decode.ts'
+export {
+  type ChangeEncoder,
+  type ChangeEncoderOptions,
+  createChangeEncoder,
+  debeziumPlaintext,
+  type EncodedMessage,
+  encodeKey,
+  type SealingCipher,
+  seedPlaintext,
+} from './encode.ts'
+export {
+  ChangeMessageError,
+  type ChangeMessageErrorCode,
+  changeMessageErrorCodes,
+  isChangeMessageError,
+} from './errors.ts'
+export { buildHeaders, headerNames, type RawHeaders, readHeaders, sourceFromHeaders } from './headers.ts'
+export {
+  isRawJsonValue,
+  parseJsonLossless,
+  type RawJsonValue,
+  stringifyCanonical,
+  stringifyStable,
+} from './json-text.ts'
+export { changesFromRow } from './update.ts'

@@ -1,0 +1,88 @@
+import type { Change, OutputFormat } from './change.ts'
+import { ChangeMessageError } from './errors.ts'
+import { buildHeaders } from './headers.ts'
+import { stringifyCanonical, stringifyStable } from './json-text.ts'
+
+/** The part of an envelope cipher the encoder uses (see @sync/crypto-envelope). */
+export interface SealingCipher {
+  sealToJson(plaintext: string | Uint8Array): string
+}
+
+export interface ChangeEncoderOptions {
+  cipher: SealingCipher
+  /** 'seed' (default): the row with `__op`, as the deployed sink reads it. 'debezium': before/after/source/op. */
+  format?: OutputFormat
+}
+
+export interface EncodedMessage {
+  key: string
+  value: string
+  headers: Record<string, string>
+}
+
+const debeziumOps = { insert: 'c', update: 'u', delete: 'd', snapshot: 'r' } as const
+
+/** The plaintext of the seed format: target columns, then `__op` (0 upsert, 1 delete). */
+export function seedPlaintext(change: Change): string {
+  const text = stringifyCanonical(change.row)
+  const op = change.op === 'delete' ? 1 : 0
+  // The row object is rendered as is and `__op` appended last, as the seed's shipper did.
+  return text === '{}' ? `{"__op":${op}}` : `${text.slice(0, -1)},"__op":${op}}`
+}
+
+export function debeziumPlaintext(change: Change): string {
+  const s = change.source
+  const isDelete = change.op === 'delete'
+  const op = isDelete ? 'd' : s.kind === 'delete' ? 'c' : debeziumOps[s.kind]
+  return stringifyCanonical({
+    before: isDelete ? change.row : (change.before ?? null),
+    after: isDelete ? null : change.row,
+    source: {
+      db: s.database,
+      table: s.table,
+      ts_ms: s.timestamp ?? null,
+      file: s.binlogFile ?? null,
+      pos: s.binlogPos ?? null,
+      gtid: s.gtid ?? null,
+      snapshot: s.kind === 'snapshot',
+    },
+    op,
+    ts_ms: s.timestamp ?? null,
+  })
+}
+
+/** The Kafka key: the target primary key as JSON with sorted keys, so one row always lands on one partition. */
+export function encodeKey(key: Record<string, unknown>): string {
+  return stringifyStable(key)
+}
+
+export function createChangeEncoder(options: ChangeEncoderOptions) {
+  const known = new Set(['cipher', 'format'])
+  for (const k of Object.keys(options)) {
+    if (!known.has(k)) throw new ChangeMessageError('CM_OPTIONS', `unknown option "${k}"`)
+  }
+  if (!options.cipher || typeof options.cipher.sealToJson !== 'function') {
+    throw new ChangeMessageError('CM_OPTIONS', 'options.cipher must have sealToJson(plaintext)')
+  }
+  const format = options.format ?? 'seed'
+  if (format !== 'seed' && format !== 'debezium') {
+    throw new ChangeMessageError(
+      'CM_OPTIONS',
+      `options.format must be "seed" or "debezium", received ${JSON.stringify(format)}`,
+    )
+  }
+  const cipher = options.cipher
+  const plaintextOf = format === 'seed' ? seedPlaintext : debeziumPlaintext
+  return {
+    format,
+    encode(change: Change): EncodedMessage {
+      return {
+        key: encodeKey(change.key),
+        value: cipher.sealToJson(plaintextOf(change)),
+        headers: buildHeaders(change.op, format, change.source),
+      }
+    },
+  }
+}
+
+export type ChangeEncoder = ReturnType<typeof createChangeEncoder>

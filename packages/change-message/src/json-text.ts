@@ -1,0 +1,219 @@
+// Canonical JSON text for rendered rows, and a lossless parser for reading them back.
+//
+// Rendered values are JSON-ready: null, boolean, number, string, arrays and plain objects,
+// plus `bigint` for integers outside ±(2^53-1) (BIGINT UNSIGNED max, BIT(64)), which must
+// travel as JSON numbers with exact digits. JSON.stringify throws on bigint and JSON.parse
+// rounds such numbers, so both directions are done here.
+
+import { ChangeMessageError } from './errors.ts'
+
+/** A value that renders itself as raw JSON text (e.g. an exact number kept as text). */
+export interface RawJsonValue {
+  readonly rawJson: string
+}
+
+export function isRawJsonValue(value: unknown): value is RawJsonValue {
+  return typeof value === 'object' && value !== null && typeof (value as RawJsonValue).rawJson === 'string'
+}
+
+function fail(what: string): never {
+  throw new ChangeMessageError('CM_VALUE', `cannot render ${what} as JSON`)
+}
+
+function write(value: unknown, out: string[], sortKeys: boolean, depth: number): void {
+  if (depth > 200) fail('a value nested deeper than 200 levels (a cycle?)')
+  switch (typeof value) {
+    case 'string':
+      out.push(JSON.stringify(value))
+      return
+    case 'number':
+      if (!Number.isFinite(value)) fail(String(value))
+      out.push(JSON.stringify(value))
+      return
+    case 'bigint':
+      out.push(value.toString())
+      return
+    case 'boolean':
+      out.push(value ? 'true' : 'false')
+      return
+    case 'undefined':
+      out.push('null')
+      return
+    case 'object': {
+      if (value === null) {
+        out.push('null')
+        return
+      }
+      if (isRawJsonValue(value)) {
+        out.push(value.rawJson)
+        return
+      }
+      if (Array.isArray(value)) {
+        out.push('[')
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out.push(',')
+          write(value[i], out, sortKeys, depth + 1)
+        }
+        out.push(']')
+        return
+      }
+      const toJSON = (value as { toJSON?: () => unknown }).toJSON
+      if (typeof toJSON === 'function') {
+        write(toJSON.call(value), out, sortKeys, depth + 1)
+        return
+      }
+      const keys = Object.keys(value)
+      if (sortKeys) keys.sort()
+      out.push('{')
+      let first = true
+      for (const k of keys) {
+        const v = (value as Record<string, unknown>)[k]
+        if (v === undefined) continue
+        if (!first) out.push(',')
+        first = false
+        out.push(JSON.stringify(k), ':')
+        write(v, out, sortKeys, depth + 1)
+      }
+      out.push('}')
+      return
+    }
+    default:
+      fail(`a ${typeof value}`)
+  }
+}
+
+/** Compact JSON text keeping object key order; bigint as exact digits. */
+export function stringifyCanonical(value: unknown): string {
+  const out: string[] = []
+  write(value, out, false, 0)
+  return out.join('')
+}
+
+/** Compact JSON text with object keys sorted at every level: equal values give equal text. */
+export function stringifyStable(value: unknown): string {
+  const out: string[] = []
+  write(value, out, true, 0)
+  return out.join('')
+}
+
+/**
+ * JSON.parse, except that integers outside the safe range come back as bigint, so
+ * 18446744073709551615 survives a round trip. Other numbers parse as JSON.parse does.
+ * (Node 20 has no reviver `context.source`, hence the small parser for the slow path.)
+ */
+export function parseJsonLossless(text: string): unknown {
+  // Fast path: no digit run long enough to be an unsafe integer.
+  if (!/\d{16,}/.test(text)) return JSON.parse(text)
+  const parser = new LosslessParser(text)
+  const value = parser.value()
+  parser.end()
+  return value
+}
+
+const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+const stringPattern = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
+
+class LosslessParser {
+  private i = 0
+  constructor(private readonly s: string) {}
+
+  private ws(): void {
+    const s = this.s
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i)
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
+      this.i++
+    }
+  }
+
+  private bad(what: string): never {
+    throw new SyntaxError(`${what} at position ${this.i} in JSON`)
+  }
+
+  end(): void {
+    this.ws()
+    if (this.i !== this.s.length) this.bad('Unexpected data after the value')
+  }
+
+  value(): unknown {
+    this.ws()
+    const c = this.s[this.i]
+    if (c === '{') return this.object()
+    if (c === '[') return this.array()
+    if (c === '"') return this.string()
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number()
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length
+        return v
+      }
+    }
+    return this.bad('Unexpected token')
+  }
+
+  private string(): string {
+    stringPattern.lastIndex = this.i
+    const m = stringPattern.exec(this.s)
+    if (!m) return this.bad('Bad string')
+    this.i += m[0].length
+    return JSON.parse(m[0]) as string
+  }
+
+  private number(): number | bigint {
+    numberPattern.lastIndex = this.i
+    const m = numberPattern.exec(this.s)
+    if (!m) return this.bad('Bad number')
+    this.i += m[0].length
+    const n = Number(m[0])
+    if (!Number.isSafeInteger(n) && /^-?\d+$/.test(m[0])) return BigInt(m[0])
+    return n
+  }
+
+  private array(): unknown[] {
+    this.i++
+    const out: unknown[] = []
+    this.ws()
+    if (this.s[this.i] === ']') {
+      this.i++
+      return out
+    }
+    for (;;) {
+      out.push(this.value())
+      this.ws()
+      const c = this.s[this.i++]
+      if (c === ']') return out
+      if (c !== ',') this.bad('Expected , or ]')
+    }
+  }
+
+  private object(): Record<string, unknown> {
+    this.i++
+    const out: Record<string, unknown> = {}
+    this.ws()
+    if (this.s[this.i] === '}') {
+      this.i++
+      return out
+    }
+    for (;;) {
+      this.ws()
+      if (this.s[this.i] !== '"') this.bad('Expected a property name')
+      const key = this.string()
+      this.ws()
+      if (this.s[this.i++] !== ':') this.bad('Expected :')
+      Object.defineProperty(out, key, {
+        value: this.value(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+      this.ws()
+      const c = this.s[this.i++]
+      if (c === '}') return out
+      if (c !== ',') this.bad('Expected , or }')
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import stableStringify from 'fast-json-stable-stringify'
+import { describe, expect, it } from 'vitest'
+import { parseJsonLossless, stringifyCanonical, stringifyStable } from '../src/json-text.ts'
+
+const safeValues: unknown[] = [
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e21,
+  5e-324,
+  'plain',
+  '中文 "quoted" \\ back\nslash 😀',
+  [],
+  {},
+  { b: 1, a: [1, 'x', { z: null, y: false }], '': 'empty key' },
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+]
+
+describe('stringifyCanonical', () => {
+  it.each(safeValues.map((v) => [JSON.stringify(v), v]))('matches JSON.stringify for %s', (_, v) => {
+    expect(stringifyCanonical(v)).toBe(JSON.stringify(v))
+  })
+
+  it('writes bigint as exact digits where JSON.stringify throws', () => {
+    const row = { id: 18446744073709551615n, min: -9223372036854775808n }
+    expect(() => JSON.stringify(row)).toThrow()
+    expect(stringifyCanonical(row)).toBe('{"id":18446744073709551615,"min":-9223372036854775808}')
+  })
+
+  it('writes raw JSON values verbatim', () => {
+    expect(stringifyCanonical({ d: { rawJson: '12.50' } })).toBe('{"d":12.50}')
+  })
+
+  it('refuses values JSON cannot carry', () => {
+    expect(() => stringifyCanonical({ x: Number.NaN })).toThrow(/NaN/)
+    expect(() => stringifyCanonical({ f: () => 1 })).toThrow(expect.objectContaining({ code: 'CM_VALUE' }))
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    expect(() => stringifyCanonical(cyclic)).toThrow(expect.objectContaining({ code: 'CM_VALUE' }))
+  })
+})
+
+describe('stringifyStable', () => {
+  it.each(safeValues.map((v) => [JSON.stringify(v), v]))(
+    'matches fast-json-stable-stringify for %s',
+    (_, v) => {
+      expect(stringifyStable(v)).toBe(stableStringify(v))
+    },
+  )
+
+  it('gives the same text whatever the key order', () => {
+    expect(stringifyStable({ table_name: 'o_1', id: 7n })).toBe(
+      stringifyStable({ id: 7n, table_name: 'o_1' }),
+    )
+  })
+})
+
+describe('parseJsonLossless', () => {
+  it.each(safeValues.map((v) => [JSON.stringify(v), v]))('matches JSON.parse for %s', (text) => {
+    expect(parseJsonLossless(text)).toEqual(JSON.parse(text))
+  })
+
+  it('keeps 64-bit integers exact, also inside the slow path with strings and floats around', () => {
+    const text =
+      ' { "u": 18446744073709551615 , "s": "x\\"y\\u00e9", "f": 1.25e3, "n": [ -9223372036854775808, 12345678901234567, 1 ], "t": true, "z": null } '
+    expect(parseJsonLossless(text)).toEqual({
+      u: 18446744073709551615n,
+      s: 'x"yé',
+      f: 1250,
+      n: [-9223372036854775808n, 12345678901234567n, 1],
+      t: true,
+      z: null,
+    })
+  })
+
+  it('round-trips through stringifyCanonical byte for byte', () => {
+    const text = '{"id":18446744073709551615,"name":"中文","amount":"12.50","n":[1,2.5,-3]}'
+    expect(stringifyCanonical(parseJsonLossless(text))).toBe(text)
+  })
+
+  it.each(['{"a":1', '{"a":01234567890123456}', '[1,]', '{"a":1}x', '"\\x"'])(
+    'rejects malformed %s',
+    (text) => {
+      expect(() =>
+        parseJsonLossless(text.length < 20 ? `${text}                         1234567890123456` : text),
+      ).toThrow(SyntaxError)
+    },
+  )
+})
