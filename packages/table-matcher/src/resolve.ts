@@ -32,7 +32,8 @@ export function patternRulesFor(set: RuleSet, db: string, table: string): Rule[]
   return set.patterns.filter((rule) => matchRulePatterns(rule, db, table) !== null)
 }
 
-export function ambiguous(a: Rule, b: Rule, db: string, table: string): TableMatcherError {
+export function ambiguous(x: Rule, y: Rule, db: string, table: string): TableMatcherError {
+  const [a, b] = x.name < y.name ? [x, y] : [y, x]
   return new TableMatcherError(
     'TM_AMBIGUOUS',
     `table ${db}.${table} matches both rule "${a.name}" (${a.file}) and rule "${b.name}" (${b.file})`,
