@@ -1,0 +1,11 @@
+export {
+  createJsonLogger,
+  type JsonLoggerOptions,
+  type Logger,
+  type LogLevel,
+  logLevels,
+  silentLogger,
+} from './logger.ts'
+export { createMetricsRegistry, defaultLatencyBuckets, type Labels, type MetricsRegistry } from './metrics.ts'
+export { type HealthReport, type OpsServerOptions, startOpsServer } from './ops-server.ts'
+export { isSecretRef, resolveSecret, SecretError, type SecretRef } from './secrets.ts'

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { createMetricsRegistry } from '../src/metrics.ts'
+
+describe('createMetricsRegistry', () => {
+  it('renders counters and gauges with labels in the Prometheus text format', () => {
+    const m = createMetricsRegistry({ prefix: 'sync_' })
+    const rows = m.counter('rows_total', 'Rows sent')
+    rows.inc({ rule: 'orders' }, 5)
+    rows.inc({ rule: 'orders' })
+    rows.inc({ rule: 'we"ird\\' })
+    m.gauge('lag_seconds', 'Seconds behind').set(undefined, 1.5)
+    const text = m.render()
+    expect(text).toContain('# TYPE sync_rows_total counter')
+    expect(text).toContain('sync_rows_total{rule="orders"} 6')
+    expect(text).toContain('sync_rows_total{rule="we\\"ird\\\\"} 1')
+    expect(text).toContain('sync_lag_seconds 1.5')
+    expect(() => rows.inc(undefined, -1)).toThrow(RangeError)
+  })
+
+  it('counts histogram observations into cumulative buckets', () => {
+    const m = createMetricsRegistry()
+    const h = m.histogram('latency_seconds', 'Latency', [0.1, 1])
+    for (const v of [0.05, 0.5, 0.5, 5]) h.observe(undefined, v)
+    const text = m.render()
+    expect(text).toContain('latency_seconds_bucket{le="0.1"} 1')
+    expect(text).toContain('latency_seconds_bucket{le="1"} 3')
+    expect(text).toContain('latency_seconds_bucket{le="+Inf"} 4')
+    expect(text).toContain('latency_seconds_count 4')
+    expect(text).toContain('latency_seconds_sum 6.05')
+    expect(h.quantile(undefined, 0.5)).toBe(1)
+  })
+
+  it('rejects invalid names and kind clashes', () => {
+    const m = createMetricsRegistry()
+    expect(() => m.counter('bad-name', 'x')).toThrow(/must match/)
+    m.counter('x_total', 'x')
+    expect(() => m.gauge('x_total', 'x')).toThrow(/already a counter/)
+  })
+})
