@@ -7,5 +7,6 @@ export {
   silentLogger,
 } from './logger.ts'
 export { createMetricsRegistry, defaultLatencyBuckets, type Labels, type MetricsRegistry } from './metrics.ts'
+export { createMetricsSink, type MetricsSink } from './metrics-sink.ts'
 export { type HealthReport, type OpsServerOptions, startOpsServer } from './ops-server.ts'
 export { isSecretRef, resolveSecret, SecretError, type SecretRef } from './secrets.ts'

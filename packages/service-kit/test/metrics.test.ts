@@ -37,3 +37,18 @@ describe('createMetricsRegistry', () => {
     expect(() => m.gauge('x_total', 'x')).toThrow(/already a counter/)
   })
 })
+
+describe('createMetricsSink', () => {
+  it('turns package counter and gauge calls into registry series', async () => {
+    const { createMetricsSink } = await import('../src/metrics-sink.ts')
+    const m = createMetricsRegistry({ prefix: 'sync_' })
+    const sink = createMetricsSink(m, { 'binlog.rows': 'Rows read from the binlog' })
+    sink.increment('binlog.rows', 3, { table: 't1' })
+    sink.increment('binlog.rows', 2, { table: 't1' })
+    sink.gauge('lag_seconds', 4)
+    const text = m.render()
+    expect(text).toContain('# HELP sync_binlog_rows_total Rows read from the binlog')
+    expect(text).toContain('sync_binlog_rows_total{table="t1"} 5')
+    expect(text).toContain('sync_lag_seconds 4')
+  })
+})
