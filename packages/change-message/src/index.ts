@@ -39,4 +39,13 @@ export {
   stringifyCanonical,
   stringifyStable,
 } from './json-text.ts'
+export { type BinlogPosition, comparePositions, formatPosition, parsePosition } from './position.ts'
+export {
+  controlHeader,
+  encodeSnapshotControl,
+  isControlMessage,
+  parseSnapshotControl,
+  type SnapshotControl,
+  snapshotHeaders,
+} from './snapshot-control.ts'
 export { changesFromRow } from './update.ts'
