@@ -26,7 +26,10 @@ export function createLabelStore(keepMaxMs: number, now: () => number = Date.now
   let nextTxnId = 1000
   const table = (db: string) => {
     let m = dbs.get(db)
-    if (!m) dbs.set(db, (m = new Map()))
+    if (!m) {
+      m = new Map()
+      dbs.set(db, m)
+    }
     return m
   }
   const live = (db: string, label: string) => {
