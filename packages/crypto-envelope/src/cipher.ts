@@ -40,7 +40,7 @@ export function createEnvelopeCipher(options: EnvelopeCipherOptions): EnvelopeCi
   function sealParts(plaintext: string | Uint8Array, callOptions?: CallOptions): [string, string] {
     const aad = callOptions?.aad === undefined ? resolved.aad : toAad(callOptions.aad, 'aad')
     const nonce = nonces.next()
-    const cipher = createCipheriv(active.algorithm, active.key, nonce, { authTagLength: TAG_BYTES })
+    const cipher = createCipheriv(active.algorithm, active.key, nonce)
     if (aad !== undefined) cipher.setAAD(aad)
     let body: Buffer
     if (typeof plaintext === 'string') body = cipher.update(plaintext, 'utf8')
@@ -144,7 +144,7 @@ function tryDecrypt(
   data: Buffer,
   aad: Buffer | undefined,
 ): Buffer | undefined {
-  const decipher = createDecipheriv(key.algorithm, key.key, nonce, { authTagLength: TAG_BYTES })
+  const decipher = createDecipheriv(key.algorithm, key.key, nonce)
   decipher.setAuthTag(data.subarray(data.length - TAG_BYTES))
   if (aad !== undefined) decipher.setAAD(aad)
   const plain = decipher.update(data.subarray(0, data.length - TAG_BYTES))

@@ -10,7 +10,6 @@ import { fingerprint, removeDir, runPython, tempDir } from './peers.ts'
 const work = tempDir('python')
 afterAll(() => removeDir(work))
 
-const names = Object.keys(payloads)
 const texts = Object.values(payloads)
 const expected = texts.map(fingerprint)
 

@@ -1,0 +1,108 @@
+// Seal/open throughput of @sync/crypto-envelope against a naive implementation measured in
+// the same run. Run: pnpm --filter @sync/crypto-envelope bench   (or pnpm exec tsx bench/seal-open.ts)
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto'
+import { cpus } from 'node:os'
+import { createEnvelopeCipher, generateKey } from '../src/index.ts'
+
+const hexKey = generateKey(256)
+const cipher = createEnvelopeCipher({ key: hexKey })
+const budgetMs = Number(process.argv[2] ?? 1500)
+
+// What a straightforward port of the Python/Java code does on every message.
+function naiveSeal(plaintext: string): string {
+  const key = Buffer.from(hexKey, 'hex')
+  const nonce = randomBytes(16)
+  const c = createCipheriv('aes-256-gcm', key, nonce)
+  const body = Buffer.concat([c.update(Buffer.from(plaintext, 'utf8')), c.final()])
+  return JSON.stringify({
+    nonce: nonce.toString('hex'),
+    ciphertext: body.toString('hex') + c.getAuthTag().toString('hex'),
+  })
+}
+function naiveOpen(value: string): string {
+  const { nonce, ciphertext } = JSON.parse(value) as { nonce: string; ciphertext: string }
+  const data = Buffer.from(ciphertext, 'hex')
+  const d = createDecipheriv('aes-256-gcm', Buffer.from(hexKey, 'hex'), Buffer.from(nonce, 'hex'))
+  d.setAuthTag(data.subarray(data.length - 16))
+  return Buffer.concat([d.update(data.subarray(0, data.length - 16)), d.final()]).toString('utf8')
+}
+
+function rate(fn: () => void): number {
+  for (let i = 0; i < 200; i++) fn()
+  let n = 0
+  let batch = 1
+  const start = process.hrtime.bigint()
+  let elapsed = 0
+  while (elapsed < budgetMs) {
+    for (let i = 0; i < batch; i++) fn()
+    n += batch
+    batch = Math.min(batch * 2, 1000)
+    elapsed = Number(process.hrtime.bigint() - start) / 1e6
+  }
+  return (n * 1000) / elapsed
+}
+
+function row(bytes: number): string {
+  const base = JSON.stringify({
+    id: 918273,
+    name: '张三',
+    city: 'Shanghai',
+    amount: '1024.50',
+    __op: 0,
+    note: '',
+  })
+  return base.replace('"note":""', `"note":"${'n'.repeat(bytes - Buffer.byteLength(base))}"`)
+}
+
+const small = row(250)
+const sealedSmall = cipher.sealToJson(small)
+const naiveSealedSmall = naiveSeal(small)
+const results: Array<[string, string]> = []
+const perSec = (x: number) => `${Math.round(x).toLocaleString('en-US')} /s`
+
+const seal = rate(() => cipher.sealToJson(small))
+const naiveSealRate = rate(() => naiveSeal(small))
+const open = rate(() => cipher.openToString(sealedSmall))
+const naiveOpenRate = rate(() => naiveOpen(naiveSealedSmall))
+const smallBytes = Buffer.from(sealedSmall)
+const openBytes = rate(() => cipher.open(smallBytes))
+results.push(
+  [
+    `seal ${Buffer.byteLength(small)} B row (sealToJson)`,
+    `${perSec(seal)}  (${(seal / naiveSealRate).toFixed(2)}x naive)`,
+  ],
+  ['  naive seal (same run)', perSec(naiveSealRate)],
+  [
+    'open 250 B row (openToString, JSON text)',
+    `${perSec(open)}  (${(open / naiveOpenRate).toFixed(2)}x naive)`,
+  ],
+  ['open 250 B row (open, message bytes)', perSec(openBytes)],
+  ['  naive open (same run)', perSec(naiveOpenRate)],
+)
+
+const key = createSecretKey(Buffer.from(hexKey, 'hex'))
+for (const size of [64 * 1024, 1024 * 1024]) {
+  const payload = row(size)
+  const payloadBytes = Buffer.from(payload)
+  const value = cipher.sealToJson(payload)
+  const gbps = (x: number) => `${((x * size) / 1e9).toFixed(2)} GB/s`
+  const gcmOnly = rate(() => {
+    const c = createCipheriv('aes-256-gcm', key, randomBytes(16))
+    c.update(payloadBytes)
+    c.final()
+  })
+  const hexOnly = rate(() => payloadBytes.toString('hex'))
+  results.push(
+    [`seal ${size / 1024} KiB (sealToJson)`, gbps(rate(() => cipher.sealToJson(payload)))],
+    [`open ${size / 1024} KiB (open)`, gbps(rate(() => cipher.open(value)))],
+    [`  naive open ${size / 1024} KiB`, gbps(rate(() => naiveOpen(value)))],
+    [`  naive seal ${size / 1024} KiB`, gbps(rate(() => naiveSeal(payload)))],
+    [`  AES-GCM alone, no hex/JSON ${size / 1024} KiB`, gbps(gcmOnly)],
+    [`  hex encoding alone ${size / 1024} KiB`, gbps(hexOnly)],
+  )
+}
+
+console.log(
+  `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${budgetMs} ms per line`,
+)
+for (const [name, value] of results) console.log(`${name.padEnd(40)} ${value}`)
