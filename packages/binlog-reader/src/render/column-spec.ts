@@ -11,6 +11,8 @@ export const columnKinds = {
   timestamp: 'timestamp',
   time: 'time',
   year: 'year',
+  /** YEAR(2) as read by SELECT ('70'); the binlog already carries the full year. */
+  year2: 'year2',
   text: 'text',
   enum: 'enum',
   set: 'set',
@@ -179,6 +181,7 @@ export function specFromCatalog(column: CatalogColumn, isJson: boolean): ColumnS
   const dataType = column.DATA_TYPE.toLowerCase()
   let kind: ColumnKind = kindByDataType[dataType] ?? 'unsupported'
   if (kind === 'text' && isJson) kind = 'json'
+  if (kind === 'year' && /^year\(2\)/i.test(column.COLUMN_TYPE)) kind = 'year2'
   // A text type declared with a binary charset (e.g. CHAR(4) CHARACTER SET binary) is BINARY
   if (kind === 'text' && column.CHARACTER_SET_NAME === 'binary') kind = 'binary'
   return { name: column.COLUMN_NAME, kind, typeName: column.COLUMN_TYPE }

@@ -105,6 +105,12 @@ export function createValueRenderer(options: ValueRendererOptions): ValueRendere
           if (!Number.isInteger(year)) throw new BinlogError('BINLOG_RENDER', `not a YEAR: ${String(value)}`)
           return year === 1900 ? 0 : year
         }
+        case 'year2': {
+          // YEAR(2) keeps 70-99 as 19xx and 00-69 as 20xx; the binlog holds the full year
+          const year = Number(value)
+          if (!Number.isInteger(year)) throw new BinlogError('BINLOG_RENDER', `not a YEAR: ${String(value)}`)
+          return year >= 100 ? year : year >= 70 ? 1900 + year : 2000 + year
+        }
         case 'text':
           return asText(value)
         case 'enum':

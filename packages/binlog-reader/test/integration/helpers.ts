@@ -6,6 +6,7 @@ import {
   type BinlogReaderOptions,
   createBinlogReader,
   type ReaderEvent,
+  type RenderedRow,
 } from '../../src/index.ts'
 
 export function uniqueServerId(): number {
@@ -67,6 +68,14 @@ export function summary(events: ReaderEvent[]): string {
   return events.map((e) => e.kind).join(',') || '(nothing)'
 }
 
-export function rowsOf(events: ReaderEvent[], kind: 'insert' | 'delete' | 'update' = 'insert') {
+export function rowsOf(events: ReaderEvent[], kind: 'insert' | 'delete' = 'insert'): RenderedRow[] {
   return events.flatMap((e) => (e.kind === kind ? e.rows : []))
+}
+
+export function updatesOf(events: ReaderEvent[]): Array<{ before: RenderedRow; after: RenderedRow }> {
+  return events.flatMap((e) => (e.kind === 'update' ? e.rows : []))
+}
+
+export function commits(events: ReaderEvent[]): number {
+  return events.filter((e) => e.kind === 'commit').length
 }
