@@ -46,7 +46,6 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
   let closed = false
 
   async function attemptOnce(
-    req: LoadRequest,
     path: string,
     headers: Record<string, string>,
     body: Buffer,
@@ -171,7 +170,7 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
       let last: StreamLoadError | undefined
       for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
         try {
-          const r = await attemptOnce(req, path, headers, body, label, timeoutMs)
+          const r = await attemptOnce(path, headers, body, label, timeoutMs)
           o.metrics?.count('streamload_loads_total', 1, { outcome: r.status })
           o.metrics?.count('streamload_rows_loaded_total', r.loadedRows)
           o.metrics?.observe('streamload_load_ms', o.clock.now() - started)
