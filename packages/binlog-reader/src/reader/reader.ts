@@ -42,6 +42,8 @@ export interface ReaderStats {
   lagMs: number | undefined
   checkpoint: BinlogPosition | undefined
   catalogCacheSize: number
+  /** The server thread id of the current binlog dump connection. */
+  dumpThreadId: number | undefined
 }
 
 export interface BinlogReader extends AsyncIterable<ReaderEvent> {
@@ -328,6 +330,7 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
       lagMs: lastDeliveredTimestamp === undefined ? undefined : clock.now() - lastDeliveredTimestamp,
       checkpoint: delivered,
       catalogCacheSize: catalog.size,
+      dumpThreadId: session?.threadId,
     }),
     events: () => iterator,
     [Symbol.asyncIterator]: () => iterator,
