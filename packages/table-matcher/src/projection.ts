@@ -52,8 +52,7 @@ function interpret(
 export function compileProjection(
   pairs: readonly ColumnPair[],
   extraNames: readonly string[],
-  extras: readonly unknown[],
   codegen: boolean,
-): Projection {
-  return codegen ? generate(pairs, extraNames)(extras) : interpret(pairs, extraNames, extras)
+): (extras: readonly unknown[]) => Projection {
+  return codegen ? generate(pairs, extraNames) : (extras) => interpret(pairs, extraNames, extras)
 }

@@ -16,6 +16,37 @@ export interface CompiledPattern {
   readonly regex: RegExp
   /** Named capture groups, in the order they appear. */
   readonly groups: readonly string[]
+  /** Literal text every match starts with; a cheap startsWith() rejects most names before the regex runs. */
+  readonly prefix: string
+}
+
+const quantifiers = new Set(['?', '*', '{'])
+
+/** The literal start of a translated pattern ('' when unsure: alternation, flags, classes). */
+export function literalPrefix(source: string, flags: string): string {
+  if (flags.includes('i') || source.includes('|')) return ''
+  let out = ''
+  let i = 0
+  while (i < source.length) {
+    const c = source[i]!
+    let literal: string | undefined
+    let width = 1
+    if (c === '\\') {
+      const next = source[i + 1] ?? ''
+      if (/[A-Za-z0-9]/.test(next)) break
+      literal = next
+      width = 2
+    } else if (/[A-Za-z0-9_\-, :;=!@#%&'"<>/~`]/.test(c)) {
+      literal = c
+    } else {
+      break
+    }
+    const after = source[i + width]
+    if (after !== undefined && quantifiers.has(after)) break
+    out += literal
+    i += width
+  }
+  return out
 }
 
 interface Where {
@@ -129,5 +160,5 @@ export function compilePattern(source: string, anchoring: Anchoring, where: Wher
       cause,
     })
   }
-  return { source, regex, groups }
+  return { source, regex, groups, prefix: literalPrefix(translated.source, translated.flags) }
 }

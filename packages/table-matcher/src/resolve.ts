@@ -18,8 +18,9 @@ export function resolveTable(set: RuleSet, db: string, table: string): Resolutio
   const exact = set.exact.get(`${db}.${table}`)
   if (exact !== undefined) return { rule: exact, captures: matchRulePatterns(exact, db, table) ?? {} }
   let found: Resolution | undefined
+  const qualified = `${db}.${table}`
   for (const rule of set.patterns) {
-    const captures = matchRulePatterns(rule, db, table)
+    const captures = matchRulePatterns(rule, db, table, qualified)
     if (captures === null) continue
     if (found !== undefined) throw ambiguous(found.rule, rule, db, table)
     found = { rule, captures }

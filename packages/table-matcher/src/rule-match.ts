@@ -14,6 +14,7 @@ function collect(out: Captures, m: RegExpExecArray): void {
 
 function firstMatch(patterns: readonly CompiledPattern[], text: string): RegExpExecArray | null {
   for (const p of patterns) {
+    if (!text.startsWith(p.prefix)) continue
     const m = p.regex.exec(text)
     if (m !== null) return m
   }
@@ -41,16 +42,26 @@ export function hasPatterns(rule: Rule): boolean {
   )
 }
 
-/** Whether a rule's patterns accept `db`.`table`; the captures when they do, else null. */
-export function matchRulePatterns(rule: Rule, db: string, table: string): Captures | null {
+/**
+ * Whether a rule's patterns accept `db`.`table`; the captures when they do, else null.
+ * `qualified` is `db.table`, built once by the caller for all rules.
+ */
+export function matchRulePatterns(
+  rule: Rule,
+  db: string,
+  table: string,
+  qualified = `${db}.${table}`,
+): Captures | null {
   if (!hasPatterns(rule)) return null
+  let q: RegExpExecArray | null = null
+  if (rule.qualified !== undefined) {
+    if (!qualified.startsWith(rule.qualified.prefix)) return null
+    q = rule.qualified.regex.exec(qualified)
+    if (q === null) return null
+  }
   const out: Captures = {}
   if (!side(rule.database, db, out)) return null
   if (!side(rule.table, table, out)) return null
-  if (rule.qualified !== undefined) {
-    const m = rule.qualified.regex.exec(`${db}.${table}`)
-    if (m === null) return null
-    collect(out, m)
-  }
+  if (q !== null) collect(out, q)
   return out
 }

@@ -36,7 +36,9 @@ export interface TableMatcher {
 type Entry = TablePlan | null | TableMatcherError
 interface State {
   readonly set: RuleSet
-  readonly cache: Map<string, Map<string, Entry>>
+  /** db → table → plan, or null when no rule captures the table. Errors live apart, off the hot path. */
+  readonly cache: Map<string, Map<string, TablePlan | null>>
+  readonly errors: Map<string, TableMatcherError>
 }
 
 const noopLogger: TableMatcherLogger = { warn() {} }
@@ -72,7 +74,26 @@ export function createTableMatcher(ruleSet: RuleSet, options: TableMatcherOption
       else logger.debug?.(fields, message)
     },
   }
-  let state: State = { set: ruleSet, cache: new Map() }
+  let state: State = { set: ruleSet, cache: new Map(), errors: new Map() }
+
+  const slowMatch = (current: State, db: string, table: string): TablePlan | undefined => {
+    const errorKey = `${db}\u0000${table}`
+    let entry: Entry | undefined = current.errors.get(errorKey)
+    if (entry === undefined) {
+      entry = compute(current, db, table)
+      if (entry instanceof TableMatcherError) current.errors.set(errorKey, entry)
+      else {
+        let byTable = current.cache.get(db)
+        if (byTable === undefined) {
+          byTable = new Map()
+          current.cache.set(db, byTable)
+        }
+        byTable.set(table, entry)
+      }
+    }
+    if (entry instanceof TableMatcherError) throw entry
+    return entry ?? undefined
+  }
 
   const compute = (current: State, db: string, table: string): Entry => {
     try {
@@ -91,23 +112,13 @@ export function createTableMatcher(ruleSet: RuleSet, options: TableMatcherOption
   return {
     match(db, table) {
       const current = state
-      let byTable = current.cache.get(db)
-      let entry = byTable?.get(table)
-      if (entry === undefined) {
-        entry = compute(current, db, table)
-        if (byTable === undefined) {
-          byTable = new Map()
-          current.cache.set(db, byTable)
-        }
-        byTable.set(table, entry)
-      }
-      if (entry === null) return undefined
-      if (entry instanceof TableMatcherError) throw entry
-      return entry
+      const entry = current.cache.get(db)?.get(table)
+      if (entry !== undefined) return entry ?? undefined
+      return slowMatch(current, db, table)
     },
     replaceRules(next) {
       checkSet(next, 'replaceRules(ruleSet)')
-      state = { set: next, cache: new Map() }
+      state = { set: next, cache: new Map(), errors: new Map() }
       metrics.increment('table_matcher_rule_reloads_total')
     },
     rules: () => state.set.rules,

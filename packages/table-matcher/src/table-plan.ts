@@ -1,7 +1,7 @@
 import { TableMatcherError } from './errors.ts'
 import { compileProjection, type Row } from './projection.ts'
 import { decideColumn, type Resolution } from './resolve.ts'
-import type { BinaryEncoding, ColumnPair, UnmappedPolicy } from './rule.ts'
+import type { BinaryEncoding, ColumnPair, Rule, UnmappedPolicy } from './rule.ts'
 import { composeKey } from './rule-columns.ts'
 import { toSnakeCase } from './snake-case.ts'
 import { renderTopic } from './topic-template.ts'
@@ -49,6 +49,36 @@ export interface PlanEnvironment {
   report(event: UnmappedColumnEvent): void
 }
 
+interface Template {
+  pairs: ColumnPair[]
+  taken: Map<string, string>
+  known: Set<string>
+  factory: (extras: readonly unknown[]) => (row: Row) => Row
+}
+
+const templates = new WeakMap<Rule, Map<string, Template>>()
+
+function templateFor(rule: Rule, extraNames: readonly string[], codegen: boolean): Template {
+  let byShape = templates.get(rule)
+  if (byShape === undefined) {
+    byShape = new Map()
+    templates.set(rule, byShape)
+  }
+  const key = `${codegen}\u0000${extraNames.join('\u0000')}`
+  let t = byShape.get(key)
+  if (t === undefined) {
+    const pairs = [...rule.columns]
+    t = {
+      pairs,
+      taken: new Map(pairs.map((p) => [p.target, p.source])),
+      known: new Set([...pairs.map((p) => p.source), ...rule.excludeColumns]),
+      factory: compileProjection(pairs, extraNames, codegen),
+    }
+    byShape.set(key, t)
+  }
+  return t
+}
+
 export function createTablePlan(
   found: Resolution,
   db: string,
@@ -72,11 +102,21 @@ export function createTablePlan(
       : { batchTopic: renderTopic(rule.target.batchTopic, values) }),
   }
 
-  const pairs: ColumnPair[] = [...rule.columns]
-  const taken = new Map(pairs.map((p) => [p.target, p.source]))
-  const known = new Set<string>([...pairs.map((p) => p.source), ...rule.excludeColumns])
+  // Shared by every table of the rule until one of them meets a column of its own.
+  const shared = templateFor(rule, extraNames, env.codegen)
+  let pairs = shared.pairs
+  let taken = shared.taken
+  let known = shared.known
+  let owned = false
+  const own = () => {
+    if (owned) return
+    pairs = [...pairs]
+    taken = new Map(taken)
+    known = new Set(known)
+    owned = true
+  }
+  let project = shared.factory(extraValues)
   const rejected = new Map<string, TableMatcherError>()
-  let project = compileProjection(pairs, extraNames, extraValues, env.codegen)
   const explicitMapping = rule.columns.length > 0 || rule.unmapped !== 'snake_case'
 
   const unknownColumn = (column: string): void => {
@@ -89,11 +129,12 @@ export function createTablePlan(
       env.report({ ...event, action: 'rejected', code: decision.error.code })
       throw decision.error
     }
+    own()
     known.add(column)
     if (decision.kind === 'mapped') {
       pairs.push({ source: column, target: decision.target })
       taken.set(decision.target, column)
-      project = compileProjection(pairs, extraNames, extraValues, env.codegen)
+      project = compileProjection(pairs, extraNames, env.codegen)(extraValues)
       env.report({ ...event, action: 'auto_mapped', target: decision.target })
     } else if (decision.kind === 'dropped') {
       env.report({ ...event, action: 'dropped' })
