@@ -114,7 +114,7 @@ function seedMapColumns(values: Record<string, unknown>, table: string): Record<
 }
 
 let sink = 0
-function rate(label: string, ops: number, fn: (n: number) => void): number {
+function rate(_label: string, ops: number, fn: (n: number) => void): number {
   fn(Math.min(ops, 200_000)) // warm-up
   const start = process.hrtime.bigint()
   fn(ops)

@@ -5,7 +5,7 @@ import {
   type TableMatcherLogger,
   type TableMatcherMetrics,
 } from '../src/index.ts'
-import { richFile, seedFile, shardRuleFiles } from './fixtures/rule-files.ts'
+import { seedFile, shardRuleFiles } from './fixtures/rule-files.ts'
 
 function recorders() {
   const warnings: Array<Record<string, unknown>> = []
