@@ -15,6 +15,9 @@ export interface Envelope {
   kid?: string
 }
 
+/** Texts at least this long are scanned; shorter ones go to JSON.parse directly. */
+export const SCAN_FROM = 4096
+
 const WS = new Uint8Array(128)
 for (const c of ' \t\n\r') WS[c.charCodeAt(0)] = 1
 
@@ -25,6 +28,8 @@ for (const c of ' \t\n\r') WS[c.charCodeAt(0)] = 1
  * invalid JSON) goes through JSON.parse, which then decides.
  */
 export function parseEnvelopeJson(text: string): Envelope {
+  // below a few KiB JSON.parse is the faster of the two
+  if (text.length < SCAN_FROM) return envelopeFromValue(parseJson(text))
   return scanEnvelope(text) ?? envelopeFromValue(parseJson(text))
 }
 

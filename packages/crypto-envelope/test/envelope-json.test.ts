@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseEnvelopeJson, stringifyEnvelope } from '../src/envelope-json.ts'
+import { parseEnvelopeJson, SCAN_FROM, stringifyEnvelope } from '../src/envelope-json.ts'
 
 // Differential: every accepted text must give what JSON.parse gives for the same text.
 function viaJsonParse(text: string): unknown {
@@ -22,8 +22,14 @@ describe('parseEnvelopeJson', () => {
     '{"nonce":"\\u0030\\u0030","ciphertext":"aa"}',
     '{"nonce":"00","ciphertext":"aa","kid":"钥匙"}',
   ]
-  it.each(accepted)('reads %s as JSON.parse does', (text) => {
+  // long values take the scanner, short ones JSON.parse: both must agree with JSON.parse
+  const pad = ' '.repeat(SCAN_FROM)
+  const long = 'ab'.repeat(SCAN_FROM)
+  it.each(accepted)('reads %s as JSON.parse does, short and long', (text) => {
     expect(parseEnvelopeJson(text)).toEqual(viaJsonParse(text))
+    expect(parseEnvelopeJson(pad + text)).toEqual(viaJsonParse(text))
+    const longer = text.replace('"aa"', `"${long}"`)
+    expect(parseEnvelopeJson(longer)).toEqual(viaJsonParse(longer))
   })
 
   const rejected: Array<[string, string]> = [
@@ -38,8 +44,9 @@ describe('parseEnvelopeJson', () => {
     ['{"nonce":"00"}', 'ENV_MISSING_FIELD'],
     ['{"nonce":null,"ciphertext":"aa"}', 'ENV_MISSING_FIELD'],
   ]
-  it.each(rejected)('rejects %j with %s', (text, code) => {
+  it.each(rejected)('rejects %j with %s, short and long', (text, code) => {
     expect(() => parseEnvelopeJson(text)).toThrow(expect.objectContaining({ code }))
+    expect(() => parseEnvelopeJson(pad + text)).toThrow(expect.objectContaining({ code }))
   })
 })
 
