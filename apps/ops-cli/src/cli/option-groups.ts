@@ -1,0 +1,69 @@
+// Flags shared by several commands, with their help texts. Secrets have no literal flag:
+// only a file or the name of an environment variable, so they never show in `ps`.
+import type { OptionSpecs } from './command.ts'
+
+export interface OptionGroup {
+  options: OptionSpecs
+  help: Record<string, string>
+}
+
+export const mysqlGroup: OptionGroup = {
+  options: {
+    'mysql-host': { type: 'string' },
+    'mysql-port': { type: 'string' },
+    'mysql-user': { type: 'string' },
+    'mysql-password-file': { type: 'string' },
+    'mysql-password-env': { type: 'string' },
+  },
+  help: {
+    'mysql-host': 'source MySQL host (env MYSQL_HOST, default 127.0.0.1)',
+    'mysql-port': 'source MySQL port (env MYSQL_PORT, default 3306)',
+    'mysql-user': 'source MySQL user (env MYSQL_USER, default root)',
+    'mysql-password-file': 'file holding the MySQL password (else env MYSQL_PASSWORD)',
+    'mysql-password-env': 'name of the environment variable holding the MySQL password',
+  },
+}
+
+export const starRocksGroup: OptionGroup = {
+  options: {
+    'sr-host': { type: 'string' },
+    'sr-port': { type: 'string' },
+    'sr-user': { type: 'string' },
+    'sr-password-file': { type: 'string' },
+    'sr-password-env': { type: 'string' },
+    'sr-database': { type: 'string' },
+  },
+  help: {
+    'sr-host': 'StarRocks FE host, MySQL protocol (env STARROCKS_HOST, default 127.0.0.1)',
+    'sr-port': 'StarRocks FE query port (env STARROCKS_PORT, default 9030)',
+    'sr-user': 'StarRocks user (env STARROCKS_USER, default root)',
+    'sr-password-file': 'file holding the StarRocks password (else env STARROCKS_PASSWORD)',
+    'sr-password-env': 'name of the environment variable holding the StarRocks password',
+    'sr-database': 'StarRocks database of the target tables (env STARROCKS_DATABASE)',
+  },
+}
+
+export const kafkaGroup: OptionGroup = {
+  options: { brokers: { type: 'string' } },
+  help: { brokers: 'Kafka bootstrap brokers host:port,host:port (env KAFKA_BROKERS)' },
+}
+
+export const keyGroup: OptionGroup = {
+  options: { 'key-file': { type: 'string' }, 'key-env': { type: 'string' } },
+  help: {
+    'key-file': 'file holding the envelope key as hex (else env SYNC_ENVELOPE_KEY)',
+    'key-env': 'name of the environment variable holding the envelope key',
+  },
+}
+
+export const rulesGroup: OptionGroup = {
+  options: { rules: { type: 'string' } },
+  help: { rules: 'directory of rule files (env SYNC_RULES_DIR)' },
+}
+
+export function groups(...list: OptionGroup[]): OptionGroup {
+  return {
+    options: Object.assign({}, ...list.map((g) => g.options)),
+    help: Object.assign({}, ...list.map((g) => g.help)),
+  }
+}

@@ -1,0 +1,172 @@
+// The only reader of the environment and of configuration and secret files. Precedence:
+// flag > environment variable > configuration file > default. Secrets come from a file
+// (--x-password-file), a named environment variable (--x-password-env), the default
+// variable, or a SecretRef in the configuration file; never from a literal flag.
+import { readFileSync } from 'node:fs'
+import { resolveKey } from '@sync/crypto-envelope'
+import { isSecretRef, resolveSecret, type SecretRef } from '@sync/service-kit'
+import type { FlagValues } from './cli/command.ts'
+import { list, parseIntIn, str } from './cli/flags.ts'
+import { CliError } from './errors.ts'
+import { describeError } from './lib/describe-error.ts'
+import { type FileConfig, parseFileConfig } from './lib/file-config.ts'
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+export interface Endpoint {
+  host: string
+  port: number
+  user: string
+  password: string
+  /** "MySQL at host:port" — for messages; holds no secret. */
+  label: string
+}
+
+export interface StarRocksEndpoint extends Endpoint {
+  database?: string
+  httpUrl?: string
+}
+
+export interface Settings {
+  file: FileConfig
+  env: Env
+  values: FlagValues
+}
+
+export function readTextFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new CliError('OPS_INPUT', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+      cause: err,
+    })
+  }
+}
+
+export function loadSettings(values: FlagValues, env: Env): Settings {
+  const path = str(values, 'config') ?? env.OPS_CLI_CONFIG
+  if (path === undefined || path === '') return { file: {}, env, values }
+  const text = readTextFile(path, 'configuration file')
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new CliError('OPS_CONFIG', `configuration file ${path} is not valid JSON: ${(err as Error).message}`)
+  }
+  const { config, errors } = parseFileConfig(json)
+  if (errors.length > 0) throw new CliError('OPS_CONFIG', `configuration file ${path}: ${errors.join('; ')}`)
+  return { file: config, env, values }
+}
+
+function secret(
+  s: Settings,
+  flagPrefix: string,
+  envName: string,
+  ref: SecretRef | undefined,
+  field: string,
+): string {
+  const file = str(s.values, `${flagPrefix}-password-file`)
+  const fromEnv = str(s.values, `${flagPrefix}-password-env`)
+  try {
+    if (file !== undefined) return resolveSecret({ file }, `--${flagPrefix}-password-file`, s.env)
+    if (fromEnv !== undefined) return resolveSecret({ env: fromEnv }, `--${flagPrefix}-password-env`, s.env)
+  } catch (err) {
+    throw new CliError('OPS_CONFIG', (err as Error).message, { cause: err })
+  }
+  if (s.env[envName] !== undefined) return s.env[envName] ?? ''
+  if (ref === undefined) return ''
+  if (!isSecretRef(ref)) throw new CliError('OPS_CONFIG', `${field} must be a string, { "env": NAME } or { "file": PATH }`)
+  try {
+    return resolveSecret(ref, field, s.env)
+  } catch (err) {
+    throw new CliError('OPS_CONFIG', (err as Error).message, { cause: err })
+  }
+}
+
+function port(raw: string | number | undefined, label: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback
+  return parseIntIn(String(raw), label, { min: 1, max: 65535 })
+}
+
+export function mysqlEndpoint(s: Settings): Endpoint {
+  const f = s.file.mysql ?? {}
+  const host = str(s.values, 'mysql-host') ?? s.env.MYSQL_HOST ?? f.host ?? '127.0.0.1'
+  const p = port(str(s.values, 'mysql-port') ?? s.env.MYSQL_PORT ?? f.port, '--mysql-port', 3306)
+  const user = str(s.values, 'mysql-user') ?? s.env.MYSQL_USER ?? f.user ?? 'root'
+  const password = secret(s, 'mysql', 'MYSQL_PASSWORD', f.password, 'mysql.password')
+  return { host, port: p, user, password, label: `MySQL at ${host}:${p}` }
+}
+
+export function starRocksEndpoint(s: Settings): StarRocksEndpoint {
+  const f = s.file.starrocks ?? {}
+  const host = str(s.values, 'sr-host') ?? s.env.STARROCKS_HOST ?? f.host ?? '127.0.0.1'
+  const p = port(str(s.values, 'sr-port') ?? s.env.STARROCKS_PORT ?? f.port, '--sr-port', 9030)
+  const user = str(s.values, 'sr-user') ?? s.env.STARROCKS_USER ?? f.user ?? 'root'
+  const password = secret(s, 'sr', 'STARROCKS_PASSWORD', f.password, 'starrocks.password')
+  const database = str(s.values, 'sr-database') ?? s.env.STARROCKS_DATABASE ?? f.database
+  const httpUrl = str(s.values, 'sr-http-url') ?? s.env.STARROCKS_HTTP_URL ?? f.httpUrl
+  return {
+    host,
+    port: p,
+    user,
+    password,
+    label: `StarRocks at ${host}:${p}`,
+    ...(database ? { database } : {}),
+    ...(httpUrl ? { httpUrl } : {}),
+  }
+}
+
+export function kafkaBrokers(s: Settings, required = true): string[] {
+  const fromFlag = list(s.values, 'brokers')
+  const brokers =
+    fromFlag.length > 0
+      ? fromFlag
+      : s.env.KAFKA_BROKERS
+        ? s.env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean)
+        : (s.file.kafka?.brokers ?? [])
+  if (required && brokers.length === 0) {
+    throw new CliError('OPS_USAGE', 'no Kafka brokers: pass --brokers host:port[,host:port] or set KAFKA_BROKERS')
+  }
+  return brokers
+}
+
+/** The envelope key as validated lower-case hex, or undefined when none is configured. */
+export function envelopeKey(s: Settings): string | undefined {
+  const file = str(s.values, 'key-file')
+  const envName = str(s.values, 'key-env')
+  let source: Parameters<typeof resolveKey>[0] | undefined
+  if (file !== undefined) source = { file }
+  else if (envName !== undefined) source = { env: envName }
+  else if (s.env.SYNC_ENVELOPE_KEY) source = { env: 'SYNC_ENVELOPE_KEY' }
+  else if (s.file.key !== undefined) {
+    const ref = s.file.key
+    source = typeof ref === 'string' ? ref : 'env' in ref ? { env: ref.env } : { file: ref.file }
+  }
+  if (source === undefined) return undefined
+  try {
+    return resolveKey(source, { env: s.env })
+  } catch (err) {
+    throw describeError(err)
+  }
+}
+
+export function requireEnvelopeKey(s: Settings): string {
+  const key = envelopeKey(s)
+  if (key === undefined) {
+    throw new CliError('OPS_USAGE', 'no envelope key: pass --key-file PATH or --key-env NAME, or set SYNC_ENVELOPE_KEY')
+  }
+  return key
+}
+
+export function connectUrl(s: Settings): string {
+  const url = str(s.values, 'url') ?? s.env.KAFKA_CONNECT_URL ?? s.file.connect?.url
+  if (!url) throw new CliError('OPS_USAGE', 'no Kafka Connect URL: pass --url http://host:8083 or set KAFKA_CONNECT_URL')
+  if (!/^https?:\/\/[^/]+/.test(url)) {
+    throw new CliError('OPS_USAGE', `--url must be an http(s) URL, received ${JSON.stringify(url)}`)
+  }
+  return url.replace(/\/+$/, '')
+}
+
+export function rulesDirectory(s: Settings): string | undefined {
+  return str(s.values, 'rules') ?? s.env.SYNC_RULES_DIR ?? s.file.rules
+}
