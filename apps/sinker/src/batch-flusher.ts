@@ -1,0 +1,142 @@
+// Flushing one batch of one partition (batches of a partition flush one after another):
+//   1. plan: commit offset `first` with metadata {last, label}  (skipped for a re-formed plan)
+//   2. dead letters of unreadable messages → dead-letter topic
+//   3. per table: wait for the table's minimum interval, load under the label; refused rows
+//      (isolated by bisection) → dead-letter topic
+//   4. commit offset last+1 (no metadata), then apply the batch's snapshot control messages
+// A failed step is retried with backoff from where it stopped, as long as the partition is
+// still ours; after a rebalance the batch is abandoned and its plan re-formed by the owner.
+import type { SnapshotControl } from '@sync/change-message'
+import type { Logger } from '@sync/service-kit'
+import type { Producer } from 'kafkajs'
+import { encodeBatchPlan } from './batch-plan.ts'
+import type { Batch } from './batcher.ts'
+import { deadLetterMessage } from './dead-letters.ts'
+import { tableLabel } from './label.ts'
+import type { SinkerMetrics } from './sinker-metrics.ts'
+import type { DeadLetter, LoadTarget } from './types.ts'
+
+export interface FlushWorker {
+  topic: string
+  partition: number
+  failingSince?: number | undefined
+}
+
+export interface BatchFlusherOptions<W extends FlushWorker> {
+  target: LoadTarget
+  producer: Producer
+  deadLetterTopic: string
+  minTableIntervalMs: number
+  logger: Logger
+  metrics: SinkerMetrics
+  isCurrent: (w: W) => boolean
+  commit: (w: W, offset: bigint, metadata: string | null) => Promise<void>
+  onControls: (w: W, controls: Array<{ table: string; control: SnapshotControl }>) => void
+  sleep?: (ms: number) => Promise<void>
+}
+
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions<W>) {
+  const sleep = o.sleep ?? wait
+  const lastLoadAt = new Map<string, number>()
+  const { metrics, logger } = o
+
+  async function sendDead(dead: readonly DeadLetter[]) {
+    if (dead.length === 0) return
+    const t = Date.now()
+    await o.producer.send({
+      topic: o.deadLetterTopic,
+      acks: -1,
+      messages: dead.map((d) => deadLetterMessage(d, t)),
+    })
+    for (const d of dead) metrics.deadLetters.inc({ code: d.code })
+    logger.warn('sent to the dead-letter topic', {
+      count: dead.length,
+      first: {
+        topic: dead[0]!.origin.topic,
+        partition: dead[0]!.origin.partition,
+        offset: dead[0]!.origin.offset,
+        code: dead[0]!.code,
+      },
+    })
+  }
+
+  async function spaceLoads(table: string) {
+    if (o.minTableIntervalMs <= 0) return
+    const since = Date.now() - (lastLoadAt.get(table) ?? 0)
+    if (since < o.minTableIntervalMs) await sleep(o.minTableIntervalMs - since)
+  }
+
+  async function flushOnce(w: W, batch: Batch, done: Set<string>) {
+    if (!done.has('plan') && !batch.planned && batch.groups.size > 0) {
+      await o.commit(w, batch.first, encodeBatchPlan({ last: String(batch.last), label: batch.label }))
+    }
+    done.add('plan')
+    if (!done.has('dead')) await sendDead(batch.dead)
+    done.add('dead')
+    const tables = [...batch.groups.keys()]
+    await Promise.all(
+      tables.map(async (table) => {
+        if (done.has(`t:${table}`)) return
+        const rows = batch.groups.get(table)!
+        await spaceLoads(table)
+        if (!o.isCurrent(w)) throw Object.assign(new Error('revoked'), { revoked: true })
+        lastLoadAt.set(table, Date.now())
+        const started = performance.now()
+        const outcome = await o.target.load(table, tableLabel(batch.label, table, tables.length), rows)
+        metrics.loadSeconds.observe({ table }, (performance.now() - started) / 1000)
+        metrics.loads.inc({ table })
+        metrics.rowsLoaded.inc({ table }, outcome.loadedRows)
+        metrics.bytesLoaded.inc({ table }, outcome.loadedBytes)
+        if (outcome.rejected.length > 0) {
+          metrics.splits.inc({ table })
+          await sendDead(outcome.rejected)
+        }
+        done.add(`t:${table}`)
+      }),
+    )
+    if (!o.isCurrent(w)) throw Object.assign(new Error('revoked'), { revoked: true })
+    await o.commit(w, batch.last + 1n, null)
+    o.onControls(w, batch.controls)
+  }
+
+  return {
+    async flush(w: W, batch: Batch): Promise<void> {
+      const done = new Set<string>()
+      for (let attempt = 1; ; attempt++) {
+        if (!o.isCurrent(w)) {
+          metrics.abandoned.inc({ reason: 'revoked' })
+          return
+        }
+        try {
+          await flushOnce(w, batch, done)
+          w.failingSince = undefined
+          return
+        } catch (err) {
+          if ((err as { revoked?: boolean }).revoked || !o.isCurrent(w)) {
+            metrics.abandoned.inc({ reason: 'revoked' })
+            logger.info('batch abandoned: the partition is no longer ours', {
+              topic: w.topic,
+              partition: w.partition,
+              label: batch.label,
+            })
+            return
+          }
+          w.failingSince ??= Date.now()
+          metrics.retries.inc({ topic: w.topic })
+          const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt - 1, 7))
+          logger.warn('batch flush failed, retrying', {
+            topic: w.topic,
+            partition: w.partition,
+            label: batch.label,
+            attempt,
+            delayMs: delay,
+            error: err,
+          })
+          await sleep(delay)
+        }
+      }
+    },
+  }
+}

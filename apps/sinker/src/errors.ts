@@ -1,0 +1,43 @@
+/** Every error code the sinker raises itself. Callers branch on `code`, never on message text. */
+export const sinkerErrorCodes = {
+  /** The configuration is invalid; `details` lists every problem, each naming its field. */
+  SINK_CONFIG: 'SINK_CONFIG',
+  /** A target table's columns could not be read, or the table does not exist. */
+  SINK_SCHEMA: 'SINK_SCHEMA',
+  /** A batch could not be loaded and will be retried (the partition waits). */
+  SINK_LOAD: 'SINK_LOAD',
+  /** The dead-letter topic could not be written; the partition waits and retries. */
+  SINK_DLQ: 'SINK_DLQ',
+  /** The partition was revoked (rebalance) while a batch was being handled: it is abandoned. */
+  SINK_REVOKED: 'SINK_REVOKED',
+} as const
+
+export type SinkerErrorCode = keyof typeof sinkerErrorCodes
+
+export class SinkerError extends Error {
+  override readonly name = 'SinkerError'
+  readonly code: SinkerErrorCode
+  readonly retriable: boolean
+  readonly details: readonly string[]
+  readonly table?: string
+  readonly label?: string
+
+  constructor(
+    code: SinkerErrorCode,
+    message: string,
+    options: {
+      retriable?: boolean
+      cause?: unknown
+      details?: string[]
+      table?: string
+      label?: string
+    } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.retriable = options.retriable ?? false
+    this.details = options.details ?? []
+    if (options.table !== undefined) this.table = options.table
+    if (options.label !== undefined) this.label = options.label
+  }
+}

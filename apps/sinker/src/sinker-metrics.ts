@@ -1,0 +1,39 @@
+// The sinker's own metrics, on the app's Prometheus registry.
+import type { MetricsRegistry } from '@sync/service-kit'
+
+export function createSinkerMetrics(registry: MetricsRegistry) {
+  return {
+    rowsLoaded: registry.counter('sinker_rows_loaded_total', 'Rows loaded into the target, per table'),
+    bytesLoaded: registry.counter(
+      'sinker_bytes_loaded_total',
+      'Body bytes loaded into the target, per table',
+    ),
+    loads: registry.counter('sinker_loads_total', 'Loads per table'),
+    loadSeconds: registry.histogram('sinker_load_seconds', 'Load latency per table (one batch of one table)'),
+    retries: registry.counter(
+      'sinker_batch_retries_total',
+      'Batch flushes retried after a failure, per partition topic',
+    ),
+    splits: registry.counter(
+      'sinker_load_splits_total',
+      'Loads split in halves to isolate refused rows, per table',
+    ),
+    deadLetters: registry.counter(
+      'sinker_dead_letters_total',
+      'Messages and rows sent to the dead-letter topic, per code',
+    ),
+    lag: registry.gauge(
+      'sinker_consumer_lag',
+      'High watermark minus committed offset, per topic and partition',
+    ),
+    buffered: registry.gauge('sinker_buffered_bytes', 'Bytes held in memory (open, queued and held batches)'),
+    held: registry.gauge('sinker_snapshot_held_messages', 'Stream messages held behind an open snapshot'),
+    commits: registry.counter('sinker_offset_commits_total', 'Offset commits (plans and completions)'),
+    abandoned: registry.counter(
+      'sinker_batches_abandoned_total',
+      'Batches abandoned on a rebalance or a stop',
+    ),
+  }
+}
+
+export type SinkerMetrics = ReturnType<typeof createSinkerMetrics>
