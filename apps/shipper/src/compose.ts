@@ -1,0 +1,161 @@
+// Wires the packages into a running shipper: rules → matcher per rule directory, one
+// envelope cipher and encoder, one Kafka producer, one pipeline per source, the ops server.
+
+import type { BinlogPosition } from '@sync/binlog-reader'
+import { createChangeEncoder } from '@sync/change-message'
+import { createEnvelopeCipher } from '@sync/crypto-envelope'
+import {
+  createMetricsRegistry,
+  createMetricsSink,
+  type HealthReport,
+  type Logger,
+  type MetricsRegistry,
+  startOpsServer,
+} from '@sync/service-kit'
+import { createFileCheckpointStore } from './checkpoint-store.ts'
+import type { ShipperConfig } from './config.ts'
+import type { DeliveredBatch } from './delivery-loop.ts'
+import { createKafkaSender, type KafkaSender } from './kafka-sender.ts'
+import { createRuleSource, type RuleSource } from './rule-source.ts'
+import { metricHelp } from './shipper-metrics.ts'
+import { createSourcePipeline, type SourcePipeline, type SourcePipelineOptions } from './source-pipeline.ts'
+
+export interface ShipperDeps {
+  log: Logger
+  registry?: MetricsRegistry
+  now?: () => number
+  /** Serve /metrics and /healthz (default true). */
+  opsServer?: boolean
+  reader?: SourcePipelineOptions['reader']
+  retry?: SourcePipelineOptions['retry']
+  onDelivered?(sourceId: string, batch: DeliveredBatch<BinlogPosition>): void
+}
+
+export interface Shipper {
+  /** Resolves when every source has stopped: 'stopped' after stop(), 'failed' when all died. */
+  readonly done: Promise<'stopped' | 'failed'>
+  /** Graceful stop: stop reading, deliver, checkpoint. False when the deadline cut it short. */
+  stop(deadlineMs?: number): Promise<boolean>
+  reloadRules(reason: string): Promise<void>
+  health(): HealthReport
+  readonly registry: MetricsRegistry
+  readonly opsPort: number | undefined
+  readonly pipelines: readonly SourcePipeline[]
+}
+
+export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Promise<Shipper> {
+  const now = deps.now ?? (() => Date.now())
+  const log = deps.log
+  const registry = deps.registry ?? createMetricsRegistry({ prefix: 'sync_' })
+  const metrics = createMetricsSink(registry, metricHelp)
+
+  const ruleSources = new Map<string, RuleSource>()
+  for (const dir of new Set(config.sources.map((s) => s.rulesDir))) {
+    ruleSources.set(dir, await createRuleSource({ dir, ...config.rules, log, metrics }))
+  }
+  const keys = config.encryption.keys
+  const cipher =
+    config.encryption.activeKid === undefined
+      ? createEnvelopeCipher({ key: keys[''] as string })
+      : createEnvelopeCipher({ keys, activeKid: config.encryption.activeKid })
+  const encoder = createChangeEncoder({ cipher, format: config.format })
+  const sender: KafkaSender = createKafkaSender({ settings: config.kafka, log, now })
+
+  const pipelines = config.sources.map((source) => {
+    const slog = log.child({ source: source.id })
+    const rules = ruleSources.get(source.rulesDir) as RuleSource
+    const p = createSourcePipeline({
+      source,
+      rules,
+      encoder,
+      send: (m) => sender.send(m),
+      store: createFileCheckpointStore(config.checkpoint.dir, source.id),
+      batch: config.batch,
+      checkpointIntervalMs: config.checkpoint.intervalMs,
+      log: slog,
+      metrics,
+      now,
+      ...(deps.reader ? { reader: deps.reader } : {}),
+      ...(deps.retry ? { retry: deps.retry } : {}),
+      ...(deps.onDelivered
+        ? { onDelivered: (b: DeliveredBatch<BinlogPosition>) => deps.onDelivered?.(source.id, b) }
+        : {}),
+    })
+    rules.onReload(() => p.requestRestart('rules reloaded'))
+    return p
+  })
+
+  const health = (): HealthReport => {
+    const checks: HealthReport['checks'] = {}
+    for (const p of pipelines) {
+      const h = p.health()
+      checks[`source:${p.id}`] = { ok: h.ok, detail: `${p.state()}: ${h.detail}` }
+    }
+    const k = sender.health()
+    checks.kafka = {
+      ok: k.ok,
+      detail: k.ok ? 'acknowledging' : `${k.consecutiveFailures} failed sends, last: ${k.lastError ?? ''}`,
+    }
+    return { ok: Object.values(checks).every((c) => c.ok), checks }
+  }
+
+  const ops =
+    deps.opsServer === false
+      ? undefined
+      : await startOpsServer({
+          port: config.metrics.port,
+          host: config.metrics.host,
+          metrics: registry,
+          health,
+        })
+  if (ops) log.info('ops server listening', { port: ops.port, paths: ['/metrics', '/healthz'] })
+
+  const outcomes = pipelines.map((p) => p.run())
+  let closing: Promise<void> | undefined
+  const closeAll = () => {
+    closing ??= (async () => {
+      for (const r of ruleSources.values()) r.close()
+      await sender.close()
+      await ops?.close()
+    })()
+    return closing
+  }
+  const done = Promise.all(outcomes).then(async (results) => {
+    await closeAll()
+    return results.every((r) => r === 'failed') ? ('failed' as const) : ('stopped' as const)
+  })
+  // A dead source leaves the others running; only when none is left does the shipper end
+  for (const [i, o] of outcomes.entries()) {
+    void o.then((r) => {
+      if (r === 'failed') log.error('a source has stopped; the others continue', { source: pipelines[i]?.id })
+    })
+  }
+
+  return {
+    done,
+    async stop(deadlineMs = config.shutdownTimeoutMs) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const deadline = new Promise<false>((resolve) => {
+        timer = setTimeout(() => {
+          for (const p of pipelines) p.abort()
+          resolve(false)
+        }, deadlineMs)
+      })
+      const clean = await Promise.race([
+        Promise.all(pipelines.map((p) => p.stop())).then(() => true),
+        deadline,
+      ])
+      clearTimeout(timer)
+      await Promise.all(pipelines.map((p) => p.stop()))
+      await closeAll()
+      return clean
+    },
+    async reloadRules(reason) {
+      await Promise.all([...ruleSources.values()].map((r) => r.reload(reason)))
+    },
+    health,
+    registry,
+    opsPort: ops?.port,
+    pipelines,
+  }
+}

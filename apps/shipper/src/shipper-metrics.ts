@@ -1,0 +1,38 @@
+// The logger and metrics shapes the app's parts accept (service-kit's, narrowed), and the
+// help text of every metric the shipper writes (exposed as sync_<name>[_total]).
+
+export interface Log {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+export interface Metrics {
+  increment(name: string, by?: number, labels?: Record<string, string>): void
+  gauge(name: string, value: number, labels?: Record<string, string>): void
+}
+
+export const metricHelp: Record<string, string> = {
+  shipper_rows_read: 'Rows read from the binlog for captured tables, per source and rule',
+  shipper_rows_sent: 'Rows whose messages Kafka acknowledged, per source and rule',
+  shipper_rows_skipped: 'Rows read but not shipped (no rule captures the table), per source and rule',
+  shipper_messages_sent: 'Kafka messages acknowledged, per source',
+  shipper_bytes_sent: 'Bytes of acknowledged Kafka messages (key + value + headers), per source',
+  shipper_seconds_behind_source: 'Source time of the last acknowledged transaction behind now (0 when idle)',
+  shipper_checkpoint_pos: 'Binlog position of the last written checkpoint',
+  shipper_checkpoint_file_seq: 'Binlog file sequence number of the last written checkpoint',
+  shipper_checkpoint_saved_seconds: 'Unix time the last checkpoint was written',
+  shipper_errors: 'Errors, per source and code',
+  shipper_kafka_send_failures: 'Batches Kafka did not acknowledge (retried), per source',
+  shipper_source_up: '1 while a source streams, 0 when stopped or failed',
+  shipper_source_blocked: '1 while a source waits for a rule fix',
+  shipper_reader_restarts: 'Binlog reader restarts after a rule reload, per source',
+  shipper_ddl_events: 'DDL statements seen on captured tables, per source and kind',
+  shipper_rule_reloads: 'Rule directory reloads, per result',
+  table_matcher_unmapped_columns:
+    'Columns seen without an explicit mapping, per rule and action (first sighting)',
+  table_matcher_rule_reloads: 'Rule sets swapped into a matcher',
+  table_matcher_plans_compiled: 'Table plans compiled',
+  table_matcher_match_errors: 'Tables whose rule could not be decided, per code',
+}
