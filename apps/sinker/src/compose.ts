@@ -33,20 +33,22 @@ function kafkaLogger(logger: Logger) {
 function streamLoadMetrics(registry: MetricsRegistry) {
   const counters = new Map<string, ReturnType<MetricsRegistry['counter']>>()
   const histograms = new Map<string, ReturnType<MetricsRegistry['histogram']>>()
+  const msBuckets = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
   return {
     count(name: string, value: number, labels?: Record<string, string>) {
       let c = counters.get(name)
-      if (!c)
-        counters.set(name, (c = registry.counter(name.endsWith('_total') ? name : `${name}_total`, name)))
+      if (!c) {
+        c = registry.counter(name.endsWith('_total') ? name : `${name}_total`, name)
+        counters.set(name, c)
+      }
       c.inc(labels, value)
     },
     observe(name: string, value: number, labels?: Record<string, string>) {
       let h = histograms.get(name)
-      if (!h)
-        histograms.set(
-          name,
-          (h = registry.histogram(name, name, [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000])),
-        )
+      if (!h) {
+        h = registry.histogram(name, name, msBuckets)
+        histograms.set(name, h)
+      }
       h.observe(labels, value)
     },
   }
@@ -76,8 +78,8 @@ export function createTarget(
     ? mysql.createPool({
         host: t.query.host,
         port: t.query.port,
-        user: t.user,
-        password: t.password,
+        user: t.query.user,
+        password: t.query.password,
         connectionLimit: 2,
       })
     : undefined

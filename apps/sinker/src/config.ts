@@ -33,7 +33,7 @@ export interface SinkerConfig {
         user: string
         password: string
         /** MySQL-protocol address of the FE (schema discovery), e.g. 127.0.0.1:9030. */
-        query?: { host: string; port: number }
+        query?: { host: string; port: number; user: string; password: string }
         labelPrefix: string
         requestTimeoutMs?: number
         maxAttempts: number
@@ -322,11 +322,20 @@ function buildTarget(
   )
   const mode = t.mode ?? 'fe'
   if (mode !== 'fe' && mode !== 'be') errors.push(`target.mode must be "fe" or "be", received ${show(mode)}`)
-  let query: { host: string; port: number } | undefined
+  let query: { host: string; port: number; user: string; password: string } | undefined
   if (t.query !== undefined) {
     const q = c.obj(t, 'query', 'target')
-    c.known(q, 'target.query', ['host', 'port'])
-    query = { host: c.str(q, 'host', 'target.query'), port: c.int(q, 'port', 'target.query', 9030, 1, 65535) }
+    c.known(q, 'target.query', ['host', 'port', 'user', 'password'])
+    query = {
+      host: c.str(q, 'host', 'target.query'),
+      port: c.int(q, 'port', 'target.query', 9030, 1, 65535),
+      // the FE's MySQL port takes the same account as Stream Load unless told otherwise
+      user: q.user === undefined ? String(t.user ?? '') : c.str(q, 'user', 'target.query'),
+      password:
+        q.password === undefined
+          ? password
+          : secret(q.password, 'target.query.password', env, errors, secrets),
+    }
   }
   const labelPrefix = c.str(t, 'labelPrefix', 'target', 'sinker')
   if (labelPrefix.length > 32)

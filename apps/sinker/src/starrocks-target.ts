@@ -38,7 +38,8 @@ export function createStarRocksTarget(options: StarRocksTargetOptions): LoadTarg
       let bytes = 0
       const attempt = async (part: readonly BufferedRow[], partLabel: string) => {
         const body = `[${part.map((r) => r.rowJson).join(',')}]`
-        const r = await client.load({ table, label: partLabel, body, ...headers })
+        // strict mode: a value that does not fit is a filtered row (dead-lettered), never a silent NULL
+        const r = await client.load({ table, label: partLabel, body, strictMode: true, ...headers })
         // Label Already Exists: applied before (same rows, same label); count it as loaded
         bytes += Buffer.byteLength(body)
         return r.status === 'Label Already Exists' ? part.length : r.loadedRows
