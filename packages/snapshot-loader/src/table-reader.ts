@@ -1,0 +1,238 @@
+// One physical table, chunk by chunk.
+//
+// Per chunk k: open a consistent read and take its binlog position S_k; stream the next
+// `chunkRows` rows after the last key (keyset pagination, key order); render, map, key
+// and seal each row and send it in batches; commit (the read view is released, no lock
+// was taken). Then, while chunk k+1 is already being read: wait until the sink acknowledged
+// every row of chunk k, write chunk-done(k, S_k) to every partition, and save progress.
+// Chunk-done k is therefore always behind all rows of chunk k on every partition, and
+// progress never claims a chunk whose rows are not acknowledged.
+
+import { type ColumnSpec, loadTableColumns, selectList, type ValueRenderer } from '@sync/binlog-reader'
+import {
+  type ChangeEncoder,
+  type SealingCipher,
+  snapshotHeaders,
+  stringifyCanonical,
+} from '@sync/change-message'
+import type { TablePlan } from '@sync/table-matcher'
+import type { Connection } from 'mysql2'
+import { combineChecksums, createRowChecksum } from './checksum.ts'
+import { chunkQuery, findChunkKey, type QueryRunner } from './chunk-key.ts'
+import { controlMessages } from './control.ts'
+import type { FoundTable } from './discover.ts'
+import { mysqlError, SnapshotError } from './errors.ts'
+import { beginConsistentRead, type PositionMode, type SnapshotPosition } from './position.ts'
+import { createSendWindow, sinkError } from './send-window.ts'
+import { decodeKeyValue, encodeKeyValue, type TableProgress } from './state-store.ts'
+import type { Clock, SinkMessage, SnapshotSink } from './types.ts'
+
+export interface TableReaderContext {
+  core: Connection
+  conn: QueryRunner
+  renderer: ValueRenderer
+  encoder: ChangeEncoder
+  cipher: SealingCipher
+  sink: SnapshotSink
+  mode: Exclude<PositionMode, 'auto'>
+  snapshotId: string
+  chunkRows: number
+  sendBatchRows: number
+  maxInFlightSends: number
+  checksum: boolean
+  partitions: number
+  clock: Clock
+  signal: AbortSignal | undefined
+  /** Called after chunk k is acknowledged and its chunk-done sent; saves progress. */
+  chunkDone(progress: TableProgress, rows: number): Promise<void>
+}
+
+export function abortError(
+  signal: AbortSignal,
+  where: { database?: string; table?: string } = {},
+): SnapshotError {
+  return new SnapshotError(
+    'SNAP_ABORTED',
+    'the snapshot was cancelled; it resumes from the last completed chunk',
+    {
+      cause: signal.reason,
+      ...where,
+    },
+  )
+}
+
+/** The rule's key, or the table's own chunk key when the rule declares none (as the stream keys by the table's key). */
+function keyPlanFor(plan: TablePlan, keyColumns: readonly string[]): TablePlan {
+  const declared = plan.keyColumns.filter((c) => !(c in plan.extraColumns))
+  return declared.length > 0 ? plan : plan.withSourceKey(keyColumns)
+}
+
+/** Integers and decimals go back into the keyset condition as literals, never as quoted text compared as a double. */
+function keyParam(spec: ColumnSpec): (value: unknown) => unknown {
+  if (spec.kind !== 'int' && spec.kind !== 'decimal') return (v) => v
+  return (v) => {
+    const text = String(v)
+    if (!/^-?\d+(\.\d+)?$/.test(text)) throw new TypeError(`key column ${spec.name}: not a number: ${text}`)
+    return { toSqlString: () => text }
+  }
+}
+
+export async function snapshotTable(
+  ctx: TableReaderContext,
+  found: FoundTable,
+  topic: string,
+  progress: TableProgress,
+): Promise<void> {
+  const { database, table, plan } = found
+  const where = { database, table }
+  const specs = await loadTableColumns(ctx.conn, database, table).catch((err) => {
+    throw mysqlError(err, 'reading the table columns', where)
+  })
+  const unsupported = specs.find((s) => s.kind === 'unsupported')
+  if (unsupported !== undefined) {
+    throw new SnapshotError(
+      'SNAP_ROW',
+      `column ${database}.${table}.${unsupported.name} has type ${unsupported.typeName}, which has no canonical rendering`,
+      { ...where, retriable: false },
+    )
+  }
+  const key = await findChunkKey(ctx.conn, database, table)
+  const keySpecs = key.columns.map((c) => specs.find((s) => s.name === c) as ColumnSpec)
+  const toParams = keySpecs.map(keyParam)
+  const keyPlan = keyPlanFor(plan, key.columns)
+  const select = selectList(specs)
+  const call = { binaryEncoding: plan.binaryEncoding, database, table }
+  const target = plan.target.table
+
+  let last: unknown[] | null = progress.lastKey === null ? null : progress.lastKey.map(decodeKeyValue)
+  let chunk = progress.chunks
+  let pending: Promise<void> | undefined
+
+  const checkAbort = () => {
+    if (ctx.signal?.aborted) throw abortError(ctx.signal, where)
+  }
+
+  try {
+    for (;;) {
+      checkAbort()
+      chunk += 1
+      let position: SnapshotPosition
+      try {
+        position = await beginConsistentRead(ctx.conn, ctx.mode)
+      } catch (err) {
+        throw mysqlError(err, 'opening a consistent read', { ...where, chunk })
+      }
+      const pos = `${position.file}:${position.pos}`
+      const source = {
+        database,
+        table,
+        kind: 'snapshot' as const,
+        timestamp: ctx.clock.now(),
+        binlogFile: position.file,
+        binlogPos: position.pos,
+        gtid: position.gtid,
+        target,
+      }
+      const chunkText = String(chunk)
+      const sum = ctx.checksum ? createRowChecksum() : undefined
+      const window = createSendWindow(ctx.sink, ctx.maxInFlightSends)
+      const q = chunkQuery(
+        database,
+        table,
+        select,
+        key.columns,
+        ctx.chunkRows,
+        last === null ? null : last.map((v, i) => (toParams[i] as (x: unknown) => unknown)(v)),
+      )
+      let batch: SinkMessage[] = []
+      let rows = 0
+      let lastRow: Record<string, unknown> | undefined
+      const stream = ctx.core.query({ sql: q.sql, values: q.params }).stream({ highWaterMark: 2000 })
+      try {
+        for await (const raw of stream) {
+          const row = raw as Record<string, unknown>
+          let message: SinkMessage
+          try {
+            const mapped = keyPlan.mapRow(ctx.renderer.renderRow(specs, row, call))
+            message = ctx.encoder.encode({ op: 'upsert', row: mapped, key: keyPlan.keyOf(mapped), source })
+            if (sum !== undefined) sum.add(stringifyCanonical(mapped))
+          } catch (cause) {
+            throw new SnapshotError(
+              'SNAP_ROW',
+              `a row of ${database}.${table} cannot be sent: ${(cause as Error).message}`,
+              {
+                cause,
+                ...where,
+                chunk,
+                retriable: false,
+              },
+            )
+          }
+          message.headers[snapshotHeaders.id] = ctx.snapshotId
+          message.headers[snapshotHeaders.position] = pos
+          message.headers[snapshotHeaders.chunk] = chunkText
+          batch.push(message)
+          rows++
+          lastRow = row
+          if (batch.length >= ctx.sendBatchRows) {
+            const full = batch
+            batch = []
+            await window.push(topic, full)
+            checkAbort()
+          }
+        }
+      } catch (err) {
+        stream.destroy()
+        await window.drain().catch(() => {})
+        if (err instanceof SnapshotError) throw err
+        throw mysqlError(err, 'reading a chunk', { ...where, chunk })
+      }
+      await ctx.conn.query('COMMIT').catch((err) => {
+        throw mysqlError(err, 'ending a consistent read', { ...where, chunk })
+      })
+      if (batch.length > 0) await window.push(topic, batch)
+      const nextLast = lastRow === undefined ? last : key.columns.map((c) => lastRow?.[c])
+      const finished = rows < ctx.chunkRows
+      const thisChunk = chunk
+      const previous = pending
+      pending = (async () => {
+        await window.drain()
+        if (previous !== undefined) await previous
+        const done = controlMessages(
+          ctx.cipher,
+          {
+            type: 'chunk-done',
+            snapshotId: ctx.snapshotId,
+            target,
+            table: `${database}.${table}`,
+            chunk: thisChunk,
+            position: pos,
+            rows,
+          },
+          ctx.partitions,
+          position,
+        )
+        await ctx.sink.send(topic, done).catch((err: unknown) => {
+          throw sinkError(err, topic)
+        })
+        progress.chunks = thisChunk
+        progress.rows += rows
+        progress.lastKey = nextLast === null ? null : nextLast.map(encodeKeyValue)
+        progress.position = pos
+        if (position.gtid !== undefined) progress.gtid = position.gtid
+        if (sum !== undefined) progress.checksum = combineChecksums([progress.checksum ?? '0', sum.value()])
+        if (finished) progress.done = true
+        await ctx.chunkDone(progress, rows)
+      })()
+      // observed below or by the next chunk; never left unhandled
+      pending.catch(() => {})
+      last = nextLast
+      if (finished) break
+    }
+    await pending
+  } catch (err) {
+    // keep the progress of chunks already acknowledged before giving up
+    if (pending !== undefined) await pending.catch(() => {})
+    throw err
+  }
+}

@@ -1,0 +1,165 @@
+// Shared wiring for the integration tests: a kafkajs sink (as ops-cli wires it), a
+// recording sink, a rule set for a test database, and a reader of a batch topic.
+import { type ChangeDecoder, createChangeDecoder, isControlMessage, parseSnapshotControl, readHeaders, type SnapshotControl } from '@sync/change-message'
+import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
+import { createTableMatcher, parseRuleSet, type TableMatcher } from '@sync/table-matcher'
+import { createTestKafka, mysqlOptions, registerCleanup, uniqueName } from '@sync/test-kit'
+import type { Kafka } from 'kafkajs'
+import type { ConnectionOptions, SinkMessage, SnapshotSink } from '../../src/index.ts'
+
+export function sourceConnection(): ConnectionOptions {
+  const o = mysqlOptions('repl')
+  return { host: o.host as string, port: o.port as number, user: o.user as string, password: o.password as string }
+}
+
+export function testCipher() {
+  return createEnvelopeCipher({ key: generateKey(256) })
+}
+
+/** One rich rule capturing `<db>.<tablePattern>` into `target`, keyed by (table_name, id). */
+export function matcherFor(
+  db: string,
+  opts: { tablePattern?: string; target?: string; batchTopic?: string; compose?: boolean } = {},
+): TableMatcher {
+  const rule = {
+    version: 2,
+    name: 'r1',
+    match: { database: db, table: opts.tablePattern ?? 't' },
+    target: {
+      table: opts.target ?? 'ods_t',
+      topic: `stream_${db}`,
+      ...(opts.batchTopic === undefined ? {} : { batch_topic: opts.batchTopic }),
+    },
+    table_name_column: true,
+    ...(opts.compose === false ? {} : { primary_key: { columns: ['id'], compose: 'table' } }),
+  }
+  return createTableMatcher(parseRuleSet([{ file: 'r1.json', text: JSON.stringify(rule) }]))
+}
+
+/** A sink over a kafkajs producer, the way ops-cli wires one (acks from all replicas). */
+export async function kafkaSink(kafka: Kafka = createTestKafka()): Promise<SnapshotSink> {
+  const producer = kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: true })
+  const admin = kafka.admin()
+  await producer.connect()
+  await admin.connect()
+  registerCleanup(async () => {
+    await producer.disconnect()
+    await admin.disconnect()
+  })
+  return {
+    async send(topic, messages) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({
+          key: m.key,
+          value: m.value,
+          headers: m.headers,
+          ...(m.partition === undefined ? {} : { partition: m.partition }),
+        })),
+      })
+    },
+    async partitionCount(topic) {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] })
+      return meta.topics[0]?.partitions.length ?? 0
+    },
+  }
+}
+
+/** Records what would be sent; rows land on a partition by key hash, like a producer would. */
+export function recordingSink(partitions = 3) {
+  const sent: Array<SinkMessage & { topic: string; partition: number }> = []
+  let failAfter: number | undefined
+  const sink: SnapshotSink = {
+    async send(topic, messages) {
+      if (failAfter !== undefined && sent.length + messages.length > failAfter) throw new Error('broker unavailable')
+      for (const m of messages) {
+        let h = 0
+        for (const ch of m.key) h = (h * 31 + ch.charCodeAt(0)) | 0
+        sent.push({ ...m, topic, partition: m.partition ?? Math.abs(h) % partitions })
+      }
+    },
+    async partitionCount() {
+      return partitions
+    },
+  }
+  return {
+    sink,
+    sent,
+    failAfterMessages(n: number | undefined) {
+      failAfter = n
+    },
+  }
+}
+
+export interface BatchMessage {
+  partition: number
+  offset: string
+  headers: Record<string, string>
+  control?: SnapshotControl
+  row?: Record<string, unknown>
+  plaintext: string
+  key: string
+}
+
+/** Decodes one message as a sinker would: control messages apart, rows through the decoder. */
+export function decodeBatchMessage(
+  decoder: ChangeDecoder,
+  cipher: { openToString(v: string): string },
+  m: { partition: number; offset: string; key: string; value: string; headers: Record<string, string> },
+): BatchMessage {
+  const plaintext = cipher.openToString(m.value)
+  if (isControlMessage(m.headers)) {
+    return { ...m, plaintext, control: parseSnapshotControl(plaintext) }
+  }
+  const change = decoder.decode({ value: m.value, headers: m.headers })
+  return { ...m, plaintext, row: change.row }
+}
+
+/** Reads a batch topic from the beginning until snapshot-end arrived on every partition. */
+export async function readBatchTopic(
+  topic: string,
+  partitions: number,
+  cipher: { openToString(v: string): string },
+  timeoutMs = 60_000,
+): Promise<BatchMessage[]> {
+  const kafka = createTestKafka()
+  const consumer = kafka.consumer({ groupId: uniqueName('snap-read'), sessionTimeout: 10_000 })
+  await consumer.connect()
+  const decoder = createChangeDecoder({ cipher: cipher as never })
+  const out: BatchMessage[] = []
+  const ended = new Set<number>()
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out: snapshot-end seen on ${ended.size}/${partitions} partitions, ${out.length} messages`)),
+        timeoutMs,
+      )
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            for (const m of batch.messages) {
+              const decoded = decodeBatchMessage(decoder, cipher, {
+                partition: batch.partition,
+                offset: m.offset,
+                key: m.key?.toString('utf8') ?? '',
+                value: m.value?.toString('utf8') ?? '',
+                headers: readHeaders(m.headers as never),
+              })
+              out.push(decoded)
+              if (decoded.control?.type === 'snapshot-end') ended.add(batch.partition)
+            }
+            if (ended.size >= partitions) {
+              clearTimeout(timer)
+              resolve()
+            }
+          },
+        })
+        .catch(reject)
+    })
+  } finally {
+    await consumer.disconnect()
+  }
+  return out
+}
