@@ -37,9 +37,13 @@ export function readTextFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (err) {
-    throw new CliError('OPS_INPUT', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
-      cause: err,
-    })
+    throw new CliError(
+      'OPS_INPUT',
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      {
+        cause: err,
+      },
+    )
   }
 }
 
@@ -51,7 +55,10 @@ export function loadSettings(values: FlagValues, env: Env): Settings {
   try {
     json = JSON.parse(text)
   } catch (err) {
-    throw new CliError('OPS_CONFIG', `configuration file ${path} is not valid JSON: ${(err as Error).message}`)
+    throw new CliError(
+      'OPS_CONFIG',
+      `configuration file ${path} is not valid JSON: ${(err as Error).message}`,
+    )
   }
   const { config, errors } = parseFileConfig(json)
   if (errors.length > 0) throw new CliError('OPS_CONFIG', `configuration file ${path}: ${errors.join('; ')}`)
@@ -75,7 +82,8 @@ function secret(
   }
   if (s.env[envName] !== undefined) return s.env[envName] ?? ''
   if (ref === undefined) return ''
-  if (!isSecretRef(ref)) throw new CliError('OPS_CONFIG', `${field} must be a string, { "env": NAME } or { "file": PATH }`)
+  if (!isSecretRef(ref))
+    throw new CliError('OPS_CONFIG', `${field} must be a string, { "env": NAME } or { "file": PATH }`)
   try {
     return resolveSecret(ref, field, s.env)
   } catch (err) {
@@ -122,10 +130,15 @@ export function kafkaBrokers(s: Settings, required = true): string[] {
     fromFlag.length > 0
       ? fromFlag
       : s.env.KAFKA_BROKERS
-        ? s.env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean)
+        ? s.env.KAFKA_BROKERS.split(',')
+            .map((b) => b.trim())
+            .filter(Boolean)
         : (s.file.kafka?.brokers ?? [])
   if (required && brokers.length === 0) {
-    throw new CliError('OPS_USAGE', 'no Kafka brokers: pass --brokers host:port[,host:port] or set KAFKA_BROKERS')
+    throw new CliError(
+      'OPS_USAGE',
+      'no Kafka brokers: pass --brokers host:port[,host:port] or set KAFKA_BROKERS',
+    )
   }
   return brokers
 }
@@ -153,14 +166,21 @@ export function envelopeKey(s: Settings): string | undefined {
 export function requireEnvelopeKey(s: Settings): string {
   const key = envelopeKey(s)
   if (key === undefined) {
-    throw new CliError('OPS_USAGE', 'no envelope key: pass --key-file PATH or --key-env NAME, or set SYNC_ENVELOPE_KEY')
+    throw new CliError(
+      'OPS_USAGE',
+      'no envelope key: pass --key-file PATH or --key-env NAME, or set SYNC_ENVELOPE_KEY',
+    )
   }
   return key
 }
 
 export function connectUrl(s: Settings): string {
   const url = str(s.values, 'url') ?? s.env.KAFKA_CONNECT_URL ?? s.file.connect?.url
-  if (!url) throw new CliError('OPS_USAGE', 'no Kafka Connect URL: pass --url http://host:8083 or set KAFKA_CONNECT_URL')
+  if (!url)
+    throw new CliError(
+      'OPS_USAGE',
+      'no Kafka Connect URL: pass --url http://host:8083 or set KAFKA_CONNECT_URL',
+    )
   if (!/^https?:\/\/[^/]+/.test(url)) {
     throw new CliError('OPS_USAGE', `--url must be an http(s) URL, received ${JSON.stringify(url)}`)
   }

@@ -71,7 +71,8 @@ export function duration(values: FlagValues, name: string): number | undefined {
   const raw = str(values, name)
   if (raw === undefined) return undefined
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(raw.trim())
-  if (!m) throw usageError(`--${name} must be a duration like 90s, 15m, 2h or 1d, received ${JSON.stringify(raw)}`)
+  if (!m)
+    throw usageError(`--${name} must be a duration like 90s, 15m, 2h or 1d, received ${JSON.stringify(raw)}`)
   const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd']
   return Number(m[1]) * unit
 }

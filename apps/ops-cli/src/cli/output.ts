@@ -14,7 +14,7 @@ export interface Output {
   /** One JSON document on stdout (bigint written as exact digits). */
   json(value: unknown): void
   /** An aligned table on stdout; an empty table prints `(none)`. */
-  table(rows: ReadonlyArray<Record<string, unknown>>, columns: readonly string[]): void
+  table(rows: ReadonlyArray<object>, columns: readonly string[]): void
   /** Registers a secret: blanked wherever it would appear. */
   addSecret(secret: string | undefined): void
 }
@@ -48,9 +48,11 @@ export function cell(v: unknown): string {
   return toJsonText(v, 0)
 }
 
-export function formatTable(rows: ReadonlyArray<Record<string, unknown>>, columns: readonly string[]): string[] {
+export function formatTable(rows: ReadonlyArray<object>, columns: readonly string[]): string[] {
   if (rows.length === 0) return ['(none)']
-  const cells = rows.map((r) => columns.map((c) => cell(r[c]).replace(/\s+/g, ' ')))
+  const cells = rows.map((r) =>
+    columns.map((c) => cell((r as Record<string, unknown>)[c]).replace(/\s+/g, ' ')),
+  )
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)))
   const fmt = (values: readonly string[]) =>
     values

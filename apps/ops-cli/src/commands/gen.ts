@@ -63,16 +63,19 @@ export const genCommand: Command = {
     snake: 'column naming: legacy (the seed generator: ID → i_d, default) or modern (ID → id)',
     tinyint1: 'TINYINT(1) becomes tinyint (default) or boolean',
     binary: 'BINARY/VARBINARY/BLOB become string (default, the rendered text), varbinary, or skip',
-    'binary-encoding': 'the rule\'s binary rendering for sizing: base64 (default), hex, utf8',
+    'binary-encoding': "the rule's binary rendering for sizing: base64 (default), hex, utf8",
     key: 'target key columns when the source table has no primary key',
     'sr-database': 'StarRocks database: qualifies the DDL, names it in the connectors',
     buckets: 'BUCKETS n in DISTRIBUTED BY (default: let StarRocks choose)',
     'replication-num': 'PROPERTIES ("replication_num" = n)',
     'sr-http-url': 'starrocks.http.url of the connectors',
     'bootstrap-servers': 'bootstrapServers of the DataX job',
-    'connect-key-ref': 'transforms.decrypt.secret.key of the connectors, e.g. ${file:/etc/kafka/s.properties:aes.key}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Kafka Connect config-provider reference
+    'connect-key-ref':
+      'transforms.decrypt.secret.key of the connectors, e.g. ${file:/etc/kafka/s.properties:aes.key}',
     'datax-key-ref': 'encryptionKey of the DataX job',
-    'batch-jsonpaths': 'source (the seed\'s output, default) or target column names in the batch connector\'s jsonpaths',
+    'batch-jsonpaths':
+      "source (the seed's output, default) or target column names in the batch connector's jsonpaths",
   },
   examples: [
     'sync-ops gen --database shop --table orders --target ods_orders --sr-database ods',
@@ -86,7 +89,9 @@ export const genCommand: Command = {
     const endpoint = mysqlEndpoint(settings)
     ctx.out.addSecret(endpoint.password)
     const only = list(values, 'only')
-    for (const k of only) if (!(kinds as readonly string[]).includes(k)) throw usageError(`--only must list kinds of ${kinds.join(', ')}, received ${JSON.stringify(k)}`)
+    for (const k of only)
+      if (!(kinds as readonly string[]).includes(k))
+        throw usageError(`--only must list kinds of ${kinds.join(', ')}, received ${JSON.stringify(k)}`)
     const replication = int(values, 'replication-num', { min: 1, max: 10 })
     const declaredKey = list(values, 'key')
     const ddl: DdlOptions = {
@@ -94,7 +99,9 @@ export const genCommand: Command = {
       binary: oneOf(values, 'binary', ['string', 'varbinary', 'skip'], 'string'),
       binaryEncoding: oneOf(values, 'binary-encoding', ['base64', 'hex', 'utf8'], 'base64'),
       ...(str(values, 'sr-database') ? { starRocksDatabase: str(values, 'sr-database') } : {}),
-      ...(int(values, 'buckets', { min: 1, max: 1024 }) ? { buckets: int(values, 'buckets', { min: 1 }) } : {}),
+      ...(int(values, 'buckets', { min: 1, max: 1024 })
+        ? { buckets: int(values, 'buckets', { min: 1 }) }
+        : {}),
       ...(replication ? { properties: { replication_num: String(replication) } } : {}),
       ...(declaredKey.length > 0 ? { declaredKey } : {}),
     }
@@ -121,10 +128,12 @@ export const genCommand: Command = {
           legacy: {
             ...(str(values, 'sr-http-url') ? { starRocksHttpUrl: str(values, 'sr-http-url') } : {}),
             ...(ddl.starRocksDatabase ? { starRocksDatabase: ddl.starRocksDatabase } : {}),
-            ...(str(values, 'bootstrap-servers') ? { bootstrapServers: str(values, 'bootstrap-servers') } : {}),
+            ...(str(values, 'bootstrap-servers')
+              ? { bootstrapServers: str(values, 'bootstrap-servers') }
+              : {}),
             ...(keyRef ? { connectKeyRef: { batch: keyRef, stream: keyRef } } : {}),
             ...(str(values, 'datax-key-ref') ? { dataxKeyRef: str(values, 'datax-key-ref') } : {}),
-            batchJsonPaths: oneOf(values, 'batch-jsonpaths', ['source', 'target'], 'source'),
+            batchJsonPaths: oneOf(values, 'batch-jsonpaths', ['source', 'target'] as const, 'source'),
           },
         }),
       )
@@ -147,7 +156,10 @@ export const genCommand: Command = {
       for (const f of files) await writeFile(join(out, f.file), f.content)
     }
     if (bool(values, 'json')) {
-      ctx.out.json({ files: out === undefined ? files : files.map(({ file, kind }) => ({ file: join(out, file), kind })), warnings: result.warnings })
+      ctx.out.json({
+        files: out === undefined ? files : files.map(({ file, kind }) => ({ file: join(out, file), kind })),
+        warnings: result.warnings,
+      })
     } else if (out !== undefined) {
       for (const f of files) ctx.out.line(join(out, f.file))
     } else {

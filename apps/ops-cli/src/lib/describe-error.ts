@@ -54,12 +54,18 @@ export function describeError(err: unknown, target?: string): CliError {
   const denied = all.find((e) => errnoOf(e) === 1045 || e.code === 'ER_ACCESS_DENIED_ERROR')
   const make = (code: CliErrorCode, message: string) => new CliError(code, message, { cause: err })
   if (denied) {
-    return make('OPS_AUTH', `access denied by${at || ' the server'}: wrong user or password (${firstLine(denied.message)})`)
+    return make(
+      'OPS_AUTH',
+      `access denied by${at || ' the server'}: wrong user or password (${firstLine(denied.message)})`,
+    )
   }
   const sasl = all.find((e) => /SASL|Authentication/i.test(String(e.name)) && /KafkaJS/.test(String(e.name)))
   if (sasl) return make('OPS_AUTH', `Kafka rejected the credentials${at}: ${firstLine(sasl.message)}`)
   if (net) {
-    return make('OPS_UNREACHABLE', `cannot reach${at || ' the server'}: ${networkCodes[net.code as string]} (${net.code})`)
+    return make(
+      'OPS_UNREACHABLE',
+      `cannot reach${at || ' the server'}: ${networkCodes[net.code as string]} (${net.code})`,
+    )
   }
   const kafka = all.find((e) => /^KafkaJS/.test(String(e.name)))
   if (kafka) {
@@ -77,7 +83,10 @@ export function describeError(err: unknown, target?: string): CliError {
   if (top && typeof top.code === 'string' && top.message) {
     // one of our packages' errors (SVC_SECRET, ENV_BAD_KEY, TM_*, BINLOG_*, SL_*)
     const config = /^(SVC_SECRET|ENV_BAD_KEY|ENV_KEY_SOURCE|ENV_BAD_OPTIONS|TM_)/.test(top.code)
-    return make(config ? 'OPS_CONFIG' : 'OPS_REMOTE', `${target ? `${target}: ` : ''}${firstLine(top.message)} (${top.code})`)
+    return make(
+      config ? 'OPS_CONFIG' : 'OPS_REMOTE',
+      `${target ? `${target}: ` : ''}${firstLine(top.message)} (${top.code})`,
+    )
   }
   const message = firstLine(top?.message) || String(err)
   return make('OPS_REMOTE', `${target ? `${target}: ` : ''}${message}`)

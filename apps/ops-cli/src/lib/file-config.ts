@@ -35,7 +35,7 @@ const schema: Record<string, Kind | Record<string, Kind>> = {
   rules: 'string',
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v))
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)))
 
 function check(kind: Kind, value: unknown, field: string, errors: string[]): void {
   const fail = (what: string, shown = true) =>
@@ -43,11 +43,17 @@ function check(kind: Kind, value: unknown, field: string, errors: string[]): voi
   if (kind === 'string' && (typeof value !== 'string' || value === '')) fail('a non-empty string')
   if (kind === 'port' && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535))
     fail('an integer 1..65535')
-  if (kind === 'uint' && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 4294967295))
+  if (
+    kind === 'uint' &&
+    !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 4294967295)
+  )
     fail('an integer 1..4294967295')
   // a secret's value is never shown, even when malformed
   if (kind === 'secret' && !isSecretRef(value)) fail('a string, { "env": NAME } or { "file": PATH }', false)
-  if (kind === 'brokers' && !(Array.isArray(value) && value.length > 0 && value.every((b) => typeof b === 'string')))
+  if (
+    kind === 'brokers' &&
+    !(Array.isArray(value) && value.length > 0 && value.every((b) => typeof b === 'string'))
+  )
     fail('a non-empty array of "host:port" strings')
 }
 
@@ -67,7 +73,8 @@ export function parseFileConfig(json: unknown): { config: FileConfig; errors: st
     } else {
       for (const [inner, v] of Object.entries(value)) {
         const kind = spec[inner]
-        if (kind === undefined) errors.push(`unknown field ${key}.${inner} (known: ${Object.keys(spec).join(', ')})`)
+        if (kind === undefined)
+          errors.push(`unknown field ${key}.${inner} (known: ${Object.keys(spec).join(', ')})`)
         else check(kind, v, `${key}.${inner}`, errors)
       }
     }

@@ -5,7 +5,7 @@ import type { QueryRunner } from '@sync/binlog-reader'
 import { buildColumnsHeader, buildJsonPaths } from '@sync/streamload-client'
 import { createTableMatcher, parseRuleSet, type RuleSet, toSnakeCase } from '@sync/table-matcher'
 import { CliError } from '../errors.ts'
-import { listTables, readColumns, tableComment } from './information-schema.ts'
+import { readColumns, tableComment } from './information-schema.ts'
 import {
   batchConnector,
   dataxJob,
@@ -15,6 +15,7 @@ import {
   seedRuleFile,
   streamConnector,
 } from './legacy-configs.ts'
+import { matchShards } from './shards.ts'
 import { renderCreateTable } from './starrocks-ddl.ts'
 import type { TypeOptions } from './starrocks-types.ts'
 import { buildTargetSchema, type Shard, type TargetSchema } from './target-schema.ts'
@@ -35,7 +36,17 @@ export interface TableGenOptions extends DdlOptions {
   snakeCase: 'legacy' | 'modern'
   mysqlHost: string
   mysqlPort: number
-  legacy: Omit<LegacyInput, 'database' | 'table' | 'batchTopic' | 'streamTopic' | 'targetTable' | 'mysqlHost' | 'mysqlPort' | 'columns'>
+  legacy: Omit<
+    LegacyInput,
+    | 'database'
+    | 'table'
+    | 'batchTopic'
+    | 'streamTopic'
+    | 'targetTable'
+    | 'mysqlHost'
+    | 'mysqlPort'
+    | 'columns'
+  >
 }
 
 export interface GenResult {
@@ -71,7 +82,11 @@ export function sinkerFile(schema: TargetSchema, options: DdlOptions): Generated
       jsonpaths: buildJsonPaths(columns, { withOp: true }),
     },
   }
-  return { file: `${schema.table}.sinker.json`, kind: 'sinker', content: `${JSON.stringify(settings, null, 2)}\n` }
+  return {
+    file: `${schema.table}.sinker.json`,
+    kind: 'sinker',
+    content: `${JSON.stringify(settings, null, 2)}\n`,
+  }
 }
 
 export async function generateForTable(conn: QueryRunner, o: TableGenOptions): Promise<GenResult> {
@@ -97,7 +112,8 @@ export async function generateForTable(conn: QueryRunner, o: TableGenOptions): P
   // the generated rule drives the DDL's names, exactly as the shipper will apply it
   const ruleSet = parseRuleSet([{ file: rule.file, text: rule.content }])
   const plan = createTableMatcher(ruleSet).match(o.database, o.table)
-  if (plan === undefined) throw new CliError('OPS_INPUT', `the generated rule does not match ${o.database}.${o.table}`)
+  if (plan === undefined)
+    throw new CliError('OPS_INPUT', `the generated rule does not match ${o.database}.${o.table}`)
   const schema = { ...buildTargetSchema([{ plan, columns, comment }], o), table: o.target }
   return {
     files: [
@@ -121,30 +137,23 @@ export interface RulesGenOptions extends DdlOptions {
   databases: readonly string[]
 }
 
-export async function generateForRules(conn: QueryRunner, ruleSet: RuleSet, o: RulesGenOptions): Promise<GenResult> {
-  const names = ruleSet.rules.map((r) => r.name)
-  if (o.rule !== undefined && !names.includes(o.rule)) {
-    throw new CliError('OPS_NOT_FOUND', `no rule named ${JSON.stringify(o.rule)} (rules: ${names.join(', ')})`)
-  }
-  const matcher = createTableMatcher(ruleSet)
-  const byRule = new Map<string, Shard[]>()
-  for (const t of await listTables(conn, o.databases)) {
-    const plan = matcher.match(t.database, t.table)
-    if (plan === undefined || (o.rule !== undefined && plan.rule !== o.rule)) continue
-    const shards = byRule.get(plan.rule) ?? []
-    shards.push({
-      plan,
-      columns: await readColumns(conn, t.database, t.table),
-      comment: await tableComment(conn, t.database, t.table),
-    })
-    byRule.set(plan.rule, shards)
-  }
-  if (byRule.size === 0) {
-    throw new CliError('OPS_NOT_FOUND', `no table of ${o.databases.join(', ') || 'the server'} matches ${o.rule ?? 'any rule'}`)
-  }
+export async function generateForRules(
+  conn: QueryRunner,
+  ruleSet: RuleSet,
+  o: RulesGenOptions,
+): Promise<GenResult> {
+  const byRule = await matchShards(conn, ruleSet, o)
   const files: GeneratedFile[] = []
   const schemas: TargetSchema[] = []
-  for (const [name, shards] of byRule) {
+  for (const [name, plans] of byRule) {
+    const shards: Shard[] = []
+    for (const plan of plans) {
+      shards.push({
+        plan,
+        columns: await readColumns(conn, plan.database, plan.table),
+        comment: await tableComment(conn, plan.database, plan.table),
+      })
+    }
     const rule = ruleSet.rules.find((r) => r.name === name)!
     const merged = rule.exact.length === 0 || shards.length > 1
     const schema = buildTargetSchema(shards, { ...o, merged })

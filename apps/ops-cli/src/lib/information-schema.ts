@@ -22,7 +22,11 @@ interface ColumnRow {
 
 const num = (v: number | string | null) => (v === null || v === undefined ? null : Number(v))
 
-export async function readColumns(conn: QueryRunner, database: string, table: string): Promise<SourceColumn[]> {
+export async function readColumns(
+  conn: QueryRunner,
+  database: string,
+  table: string,
+): Promise<SourceColumn[]> {
   const [rows] = await conn.query(
     `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, IS_NULLABLE AS nullable,
             COLUMN_KEY AS columnKey, CHARACTER_MAXIMUM_LENGTH AS charMax, NUMERIC_PRECISION AS \`precision\`,
@@ -32,7 +36,10 @@ export async function readColumns(conn: QueryRunner, database: string, table: st
   )
   const list = rows as ColumnRow[]
   if (list.length === 0) {
-    throw new CliError('OPS_NOT_FOUND', `table ${database}.${table} does not exist or is not visible to this user`)
+    throw new CliError(
+      'OPS_NOT_FOUND',
+      `table ${database}.${table} does not exist or is not visible to this user`,
+    )
   }
   const json = await loadJsonColumns(conn, database, table)
   const pk = await primaryKey(conn, database, table)
@@ -71,7 +78,10 @@ export async function tableComment(conn: QueryRunner, database: string, table: s
 const systemSchemas = ['information_schema', 'mysql', 'performance_schema', 'sys']
 
 /** Base tables of the given databases (all non-system databases when none are given). */
-export async function listTables(conn: QueryRunner, databases: readonly string[] = []): Promise<PhysicalTable[]> {
+export async function listTables(
+  conn: QueryRunner,
+  databases: readonly string[] = [],
+): Promise<PhysicalTable[]> {
   const filter =
     databases.length > 0
       ? `TABLE_SCHEMA IN (${databases.map(() => '?').join(', ')})`

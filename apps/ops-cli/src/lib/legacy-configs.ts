@@ -100,7 +100,13 @@ export function batchConnector(input: LegacyInput): GeneratedFile {
   const names = input.columns.map((c) => c.target).join(',')
   const from = input.batchJsonPaths ?? 'source'
   const paths = `[${input.columns.map((c) => `"$.${from === 'source' ? c.source : c.target}"`).join(',')}]`
-  const c = connector(input, input.batchTopic, input.connectKeyRef?.batch ?? seedPlaceholders.batchKey, names, paths)
+  const c = connector(
+    input,
+    input.batchTopic,
+    input.connectKeyRef?.batch ?? seedPlaceholders.batchKey,
+    names,
+    paths,
+  )
   c.name = `${input.batchTopic}-connect`
   return { file: `${input.batchTopic}_connect.json`, kind: 'connect-batch', content: dumps(c) }
 }

@@ -62,18 +62,22 @@ export function renderCreateTable(spec: CreateTableSpec): string {
     const comment = c.comment ? ` COMMENT ${stringLiteral(c.comment)}` : ''
     return `  ${quoteIdent(c.name)} ${c.type} ${key ? 'NOT NULL' : 'NULL'}${comment}`
   })
-  const name = spec.database ? `${quoteIdent(spec.database)}.${quoteIdent(spec.table)}` : quoteIdent(spec.table)
+  const name = spec.database
+    ? `${quoteIdent(spec.database)}.${quoteIdent(spec.table)}`
+    : quoteIdent(spec.table)
   const keys = spec.keyColumns.map(quoteIdent).join(', ')
   const props = Object.entries(spec.properties ?? {})
-  return [
-    `CREATE TABLE ${spec.ifNotExists === false ? '' : 'IF NOT EXISTS '}${name} (`,
-    lines.join(',\n'),
-    ') ENGINE=OLAP',
-    `PRIMARY KEY (${keys})`,
-    ...(spec.comment ? [`COMMENT ${stringLiteral(spec.comment)}`] : []),
-    `DISTRIBUTED BY HASH (${keys})${spec.buckets ? ` BUCKETS ${spec.buckets}` : ''}`,
-    ...(props.length > 0
-      ? [`PROPERTIES (${props.map(([k, v]) => `${stringLiteral(k)} = ${stringLiteral(v)}`).join(', ')})`]
-      : []),
-  ].join('\n') + ';'
+  return (
+    [
+      `CREATE TABLE ${spec.ifNotExists === false ? '' : 'IF NOT EXISTS '}${name} (`,
+      lines.join(',\n'),
+      ') ENGINE=OLAP',
+      `PRIMARY KEY (${keys})`,
+      ...(spec.comment ? [`COMMENT ${stringLiteral(spec.comment)}`] : []),
+      `DISTRIBUTED BY HASH (${keys})${spec.buckets ? ` BUCKETS ${spec.buckets}` : ''}`,
+      ...(props.length > 0
+        ? [`PROPERTIES (${props.map(([k, v]) => `${stringLiteral(k)} = ${stringLiteral(v)}`).join(', ')})`]
+        : []),
+    ].join('\n') + ';'
+  )
 }

@@ -42,7 +42,11 @@ export interface TypeOptions {
   binaryEncoding: BinaryEncoding
 }
 
-export const defaultTypeOptions: TypeOptions = { tinyint1: 'tinyint', binary: 'string', binaryEncoding: 'base64' }
+export const defaultTypeOptions: TypeOptions = {
+  tinyint1: 'tinyint',
+  binary: 'string',
+  binaryEncoding: 'base64',
+}
 
 export type MappedType = { type: string; note?: string } | { skip: string }
 
@@ -91,7 +95,16 @@ export function starRocksType(col: SourceColumn, options: TypeOptions = defaultT
   switch (t) {
     case 'bit': {
       const bits = lengthOf(full) ?? 1
-      const type = bits <= 7 ? 'TINYINT' : bits <= 15 ? 'SMALLINT' : bits <= 31 ? 'INT' : bits <= 63 ? 'BIGINT' : 'LARGEINT'
+      const type =
+        bits <= 7
+          ? 'TINYINT'
+          : bits <= 15
+            ? 'SMALLINT'
+            : bits <= 31
+              ? 'INT'
+              : bits <= 63
+                ? 'BIGINT'
+                : 'LARGEINT'
       return { type }
     }
     case 'float':
@@ -104,7 +117,10 @@ export function starRocksType(col: SourceColumn, options: TypeOptions = defaultT
       const p = col.numericPrecision ?? 10
       const s = col.numericScale ?? 0
       if (p > maxDecimalPrecision) {
-        return { type: 'STRING', note: `DECIMAL(${p},${s}) exceeds StarRocks' precision ${maxDecimalPrecision}: kept as text` }
+        return {
+          type: 'STRING',
+          note: `DECIMAL(${p},${s}) exceeds StarRocks' precision ${maxDecimalPrecision}: kept as text`,
+        }
       }
       return { type: `DECIMAL(${p},${s})` }
     }

@@ -99,7 +99,10 @@ export function buildTargetSchema(
         if (a !== undefined && b !== undefined) prev.type = `VARCHAR(${Math.max(a, b)})`
         else if (prev.type === 'STRING' && b !== undefined) continue
         else if (mapped.type === 'STRING' && a !== undefined) prev.type = 'STRING'
-        else warnings.push(`${table}.${target}: ${where} has ${mapped.type}, other shards ${prev.type}; keeping ${prev.type}`)
+        else
+          warnings.push(
+            `${table}.${target}: ${where} has ${mapped.type}, other shards ${prev.type}; keeping ${prev.type}`,
+          )
       }
     }
     const shardKey = [...(options.declaredKey ?? plan.keyColumns)]
@@ -129,9 +132,18 @@ export function buildTargetSchema(
   }
   for (const k of key) {
     const col = byName.get(k)
-    if (col === undefined) throw new CliError('OPS_INPUT', `${table}: key column ${k} is not a column of the target`)
-    if (!keyTypes.test(col.type)) warnings.push(`${table}.${k}: ${col.type} is not allowed in a StarRocks primary key`)
+    if (col === undefined)
+      throw new CliError('OPS_INPUT', `${table}: key column ${k} is not a column of the target`)
+    if (!keyTypes.test(col.type))
+      warnings.push(`${table}.${k}: ${col.type} is not allowed in a StarRocks primary key`)
   }
   const comment = shards.find((s) => s.comment)?.comment ?? ''
-  return { table, topics: [...topics], columns: order.map((n) => byName.get(n)!), keyColumns: key, comment, warnings }
+  return {
+    table,
+    topics: [...topics],
+    columns: order.map((n) => byName.get(n)!),
+    keyColumns: key,
+    comment,
+    warnings,
+  }
 }

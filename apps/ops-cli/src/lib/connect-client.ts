@@ -1,0 +1,118 @@
+// Kafka Connect REST API client (the calls of the seed's KafkaConnectAll and rest.sh).
+// Endpoints: https://kafka.apache.org/documentation/#connect_rest
+import { CliError } from '../errors.ts'
+import { describeError } from './describe-error.ts'
+
+export interface ConnectorStatus {
+  name: string
+  connector: { state: string; worker_id?: string; trace?: string }
+  tasks: Array<{ id: number; state: string; worker_id?: string; trace?: string }>
+  type?: string
+}
+
+export interface ConnectorInfo {
+  name: string
+  config: Record<string, string>
+  tasks: Array<{ connector: string; task: number }>
+  type?: string
+}
+
+export interface ConnectClient {
+  list(): Promise<string[]>
+  statuses(): Promise<Record<string, ConnectorStatus>>
+  info(name: string): Promise<ConnectorInfo>
+  status(name: string): Promise<ConnectorStatus>
+  config(name: string): Promise<Record<string, string>>
+  create(body: { name: string; config: Record<string, string> }): Promise<ConnectorInfo>
+  updateConfig(name: string, config: Record<string, string>): Promise<ConnectorInfo>
+  pause(name: string): Promise<void>
+  resume(name: string): Promise<void>
+  restart(name: string, options?: { includeTasks?: boolean; onlyFailed?: boolean }): Promise<void>
+  restartTask(name: string, task: number): Promise<void>
+  remove(name: string): Promise<void>
+  tasks(
+    name: string,
+  ): Promise<Array<{ id: { connector: string; task: number }; config: Record<string, string> }>>
+  taskStatus(name: string, task: number): Promise<ConnectorStatus['tasks'][number]>
+}
+
+export function createConnectClient(baseUrl: string, options: { timeoutMs?: number } = {}): ConnectClient {
+  const target = `Kafka Connect at ${baseUrl}`
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    let res: Response
+    try {
+      res = await fetch(baseUrl + path, {
+        method,
+        headers: {
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      })
+    } catch (err) {
+      throw describeError(err, target)
+    }
+    const text = await res.text()
+    let json: unknown
+    try {
+      json = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    if (!res.ok) {
+      const remote =
+        (json as { message?: string } | undefined)?.message ?? (text.slice(0, 200) || res.statusText)
+      const code =
+        res.status === 404
+          ? 'OPS_NOT_FOUND'
+          : res.status === 401 || res.status === 403
+            ? 'OPS_AUTH'
+            : 'OPS_REMOTE'
+      throw new CliError(code, `${target} answered ${res.status} to ${method} ${path}: ${remote}`, {
+        retriable: res.status >= 500 || res.status === 409,
+      })
+    }
+    return json as T
+  }
+  const c = (name: string) => `/connectors/${encodeURIComponent(name)}`
+  return {
+    list: () => call('GET', '/connectors'),
+    statuses: async () => {
+      const expanded = await call<Record<string, { status: ConnectorStatus }>>(
+        'GET',
+        '/connectors?expand=status',
+      )
+      return Object.fromEntries(Object.entries(expanded).map(([k, v]) => [k, v.status]))
+    },
+    info: (name) => call('GET', c(name)),
+    status: (name) => call('GET', `${c(name)}/status`),
+    config: (name) => call('GET', `${c(name)}/config`),
+    create: (body) => call('POST', '/connectors', body),
+    updateConfig: (name, config) => call('PUT', `${c(name)}/config`, config),
+    pause: (name) => call('PUT', `${c(name)}/pause`),
+    resume: (name) => call('PUT', `${c(name)}/resume`),
+    restart: (name, o = {}) => {
+      const q = new URLSearchParams()
+      if (o.includeTasks) q.set('includeTasks', 'true')
+      if (o.onlyFailed) q.set('onlyFailed', 'true')
+      return call('POST', `${c(name)}/restart${q.size > 0 ? `?${q}` : ''}`)
+    },
+    restartTask: (name, task) => call('POST', `${c(name)}/tasks/${task}/restart`),
+    remove: (name) => call('DELETE', c(name)),
+    tasks: (name) => call('GET', `${c(name)}/tasks`),
+    taskStatus: (name, task) => call('GET', `${c(name)}/tasks/${task}/status`),
+  }
+}
+
+const secretKey = /password|secret|key$|token|credential/i
+
+/** A config with secret-looking values masked (the REST API returns them in clear). */
+export function maskConfig(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [
+      k,
+      secretKey.test(k) && !/converter/.test(k) && v !== '' ? '[hidden]' : v,
+    ]),
+  )
+}
