@@ -70,8 +70,8 @@ export const genCommand: Command = {
     'replication-num': 'PROPERTIES ("replication_num" = n)',
     'sr-http-url': 'starrocks.http.url of the connectors',
     'bootstrap-servers': 'bootstrapServers of the DataX job',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Kafka Connect config-provider reference
     'connect-key-ref':
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Kafka Connect config-provider reference
       'transforms.decrypt.secret.key of the connectors, e.g. ${file:/etc/kafka/s.properties:aes.key}',
     'datax-key-ref': 'encryptionKey of the DataX job',
     'batch-jsonpaths':

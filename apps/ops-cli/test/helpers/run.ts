@@ -21,7 +21,14 @@ export async function runOps(
   const input = options.stdin ?? ''
   const ctx: CommandContext = {
     env: options.env ?? {},
-    out: createOutput({ stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) }),
+    out: createOutput({
+      stdout: (t) => {
+        stdout += t
+      },
+      stderr: (t) => {
+        stderr += t
+      },
+    }),
     async *stdinLines() {
       const lines = input.split('\n')
       if (lines[lines.length - 1] === '') lines.pop()
