@@ -1,6 +1,13 @@
 // Shared wiring for the integration tests: a kafkajs sink (as ops-cli wires it), a
 // recording sink, a rule set for a test database, and a reader of a batch topic.
-import { type ChangeDecoder, createChangeDecoder, isControlMessage, parseSnapshotControl, readHeaders, type SnapshotControl } from '@sync/change-message'
+import {
+  type ChangeDecoder,
+  createChangeDecoder,
+  isControlMessage,
+  parseSnapshotControl,
+  readHeaders,
+  type SnapshotControl,
+} from '@sync/change-message'
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { createTableMatcher, parseRuleSet, type TableMatcher } from '@sync/table-matcher'
 import { createTestKafka, mysqlOptions, registerCleanup, uniqueName } from '@sync/test-kit'
@@ -9,7 +16,12 @@ import type { ConnectionOptions, SinkMessage, SnapshotSink } from '../../src/ind
 
 export function sourceConnection(): ConnectionOptions {
   const o = mysqlOptions('repl')
-  return { host: o.host as string, port: o.port as number, user: o.user as string, password: o.password as string }
+  return {
+    host: o.host as string,
+    port: o.port as number,
+    user: o.user as string,
+    password: o.password as string,
+  }
 }
 
 export function testCipher() {
@@ -72,7 +84,8 @@ export function recordingSink(partitions = 3) {
   let failAfter: number | undefined
   const sink: SnapshotSink = {
     async send(topic, messages) {
-      if (failAfter !== undefined && sent.length + messages.length > failAfter) throw new Error('broker unavailable')
+      if (failAfter !== undefined && sent.length + messages.length > failAfter)
+        throw new Error('broker unavailable')
       for (const m of messages) {
         let h = 0
         for (const ch of m.key) h = (h * 31 + ch.charCodeAt(0)) | 0
@@ -133,7 +146,12 @@ export async function readBatchTopic(
     await consumer.subscribe({ topic, fromBeginning: true })
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`timed out: snapshot-end seen on ${ended.size}/${partitions} partitions, ${out.length} messages`)),
+        () =>
+          reject(
+            new Error(
+              `timed out: snapshot-end seen on ${ended.size}/${partitions} partitions, ${out.length} messages`,
+            ),
+          ),
         timeoutMs,
       )
       consumer

@@ -1,9 +1,9 @@
 // The loader against the real MariaDB, with a recording sink: chunks, control messages,
 // counts and checksum, keys without a primary key, the refusal of keyless tables.
 import { createHash } from 'node:crypto'
+import { createChangeDecoder } from '@sync/change-message'
 import { createTestDatabase } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
-import { createChangeDecoder } from '@sync/change-message'
 import { createSnapshotLoader, isSnapshotError } from '../../src/index.ts'
 import { decodeBatchMessage, matcherFor, recordingSink, sourceConnection, testCipher } from './helpers.ts'
 
@@ -33,7 +33,10 @@ describe('snapshot of every shard of a rule', () => {
       checksum: true,
     })
     const progress: number[] = []
-    const report = await loader.run({ rule: 'r1', databases: [db.name] }, { onProgress: (p) => progress.push(p.rows) })
+    const report = await loader.run(
+      { rule: 'r1', databases: [db.name] },
+      { onProgress: (p) => progress.push(p.rows) },
+    )
     const all = decodeAll(rec.sent, cipher)
     expect(new Set(all.map((m) => m.topic))).toEqual(new Set(['all_ods_t']))
 
@@ -46,7 +49,9 @@ describe('snapshot of every shard of a rule', () => {
     const rows = all.filter((m) => m.row !== undefined)
     expect(rows).toHaveLength(290)
     // t_1: chunks of 100, 100, 50; t_2: one chunk of 40
-    const dones = all.filter((m) => m.control?.type === 'chunk-done' && m.partition === 0).map((m) => m.control)
+    const dones = all
+      .filter((m) => m.control?.type === 'chunk-done' && m.partition === 0)
+      .map((m) => m.control)
     expect(dones.map((c) => c?.type === 'chunk-done' && [c.table, c.chunk, c.rows])).toEqual([
       [`${db.name}.t_1`, 1, 100],
       [`${db.name}.t_1`, 2, 100],
@@ -76,7 +81,10 @@ describe('snapshot of every shard of a rule', () => {
     expect(first?.row).toEqual({ id: 1, v: 'a1', n: 2, table_name: 't_1' })
 
     const end = all.find((m) => m.control?.type === 'snapshot-end')?.control
-    expect(end?.type === 'snapshot-end' && end.counts).toEqual({ [`${db.name}.t_1`]: 250, [`${db.name}.t_2`]: 40 })
+    expect(end?.type === 'snapshot-end' && end.counts).toEqual({
+      [`${db.name}.t_1`]: 250,
+      [`${db.name}.t_2`]: 40,
+    })
     // checksum: sum of the first 8 bytes of SHA-1 of each row's JSON without __op, mod 2^64
     let sum = 0n
     for (const m of rows) {
@@ -85,7 +93,13 @@ describe('snapshot of every shard of a rule', () => {
     }
     expect(end?.type === 'snapshot-end' && end.checksum).toBe(sum.toString(16).padStart(16, '0'))
     expect(report.targets).toEqual([
-      { target: 'ods_t', topic: 'all_ods_t', rows: 290, tables: 2, checksum: sum.toString(16).padStart(16, '0') },
+      {
+        target: 'ods_t',
+        topic: 'all_ods_t',
+        rows: 290,
+        tables: 2,
+        checksum: sum.toString(16).padStart(16, '0'),
+      },
     ])
     expect(progress.at(-1)).toBe(290)
   })
