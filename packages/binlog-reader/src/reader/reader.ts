@@ -149,6 +149,7 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
       netWriteTimeoutSeconds: o.netWriteTimeoutSeconds,
       requireFullMetadata: o.requireFullMetadata,
       emptyCommitIntervalMs: o.emptyCommitIntervalMs,
+      tableCacheSize: o.tableCacheSize,
       now: () => clock.now(),
       emit: (event, weight) => queue.push(event, weight),
       onFailure: (error) => void onSessionFailure(s, error),

@@ -40,6 +40,7 @@ export interface SessionConfig {
   netWriteTimeoutSeconds: number
   requireFullMetadata: boolean
   emptyCommitIntervalMs: number
+  tableCacheSize: number
   now(): number
   emit(event: ReaderEvent, weight: number): void
   onFailure(error: BinlogError): void
@@ -71,12 +72,14 @@ export class Session {
   private txnTimestamp = 0
   private lastEmptyCommitAt = 0
   private readonly tables = new Map<number, TableInfo>()
+  private commitCount = 0
   threadId: number | undefined
   lastActivity: number
   rowsDecoded = 0
 
   constructor(private readonly config: SessionConfig) {
     this.lastActivity = config.now()
+    this.lastEmptyCommitAt = config.now()
     this.z = new ZongJi(config.dsn) as unknown as ZongjiLike
   }
 
@@ -305,6 +308,7 @@ export class Session {
     const parsed = parseDdl(statement, database)
     if (parsed) {
       config.catalog.invalidate(parsed.tables, parsed.targetDatabase)
+      this.tables.clear()
       const wanted =
         parsed.tables.length > 0
           ? parsed.tables.some((t) => config.filter.wants(t.database, t.table))
@@ -339,9 +343,11 @@ export class Session {
     const emitted = this.txnEmitted
     this.inTxn = false
     this.txnEmitted = false
-    this.tables.clear()
-    // zongji never evicts its table map; with FULL metadata every statement re-sends it
-    for (const id of Object.keys(this.z.tableMap)) delete this.z.tableMap[id as unknown as number]
+    // zongji never evicts its table map; with FULL metadata every statement re-sends it,
+    // so emptying it at a commit boundary is safe (checked every 256 commits: it is O(n))
+    if (++this.commitCount % 256 === 0) {
+      for (const id of Object.keys(this.z.tableMap)) delete this.z.tableMap[id as unknown as number]
+    }
     const now = config.now()
     if (!emitted && now - this.lastEmptyCommitAt < config.emptyCommitIntervalMs) return
     if (!emitted) this.lastEmptyCommitAt = now
@@ -364,7 +370,17 @@ export class Session {
       entry.columns.some(
         (c) => c.type === mysqlTypes.BLOB && c.charset !== null && c.metadata?.length_size === 4,
       )
+    const previous = this.tables.get(e.tableId as number)
+    if (
+      previous &&
+      previous.database === database &&
+      previous.table === table &&
+      sameColumns(previous, entry.columns)
+    ) {
+      return
+    }
     const build = (json: ReadonlySet<string>) => {
+      if (this.tables.size >= config.tableCacheSize) this.tables.clear()
       this.tables.set(e.tableId as number, buildTableInfo(e, entry, json, specFromTableMap))
     }
     const cached = needsCatalog ? config.catalog.cached(database, table) : emptySet
@@ -423,3 +439,13 @@ export class Session {
 }
 
 const emptySet: ReadonlySet<string> = new Set()
+
+/** A table id's cached plan still fits this TableMap: same names and type codes, in order. */
+function sameColumns(info: TableInfo, columns: ReadonlyArray<{ name: string; type: number }>): boolean {
+  if (info.columnNames.length !== columns.length) return false
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i] as { name: string; type: number }
+    if (info.columnNames[i] !== c.name || info.types[i] !== c.type) return false
+  }
+  return true
+}

@@ -11,6 +11,8 @@ export interface TableInfo {
   table: string
   specs: ColumnSpec[]
   columnNames: string[]
+  /** Binlog type codes, to tell whether a later TableMap of the same id still fits. */
+  types: number[]
   primaryKey: string[]
 }
 
@@ -31,6 +33,7 @@ export function buildTableInfo(
     table: event.tableName as string,
     specs,
     columnNames,
+    types: columns.map((c) => c.type),
     primaryKey: pk.map((i) => columnNames[i] as string),
   }
 }

@@ -152,7 +152,14 @@ export function createValueRenderer(options: ValueRendererOptions): ValueRendere
     renderValue,
     renderRow(specs, row, call) {
       const out: RenderedRow = {}
-      for (const spec of specs) out[spec.name] = renderValue(spec, row[spec.name], call)
+      for (const spec of specs) {
+        const v = row[spec.name]
+        // fast paths for the commonest already-canonical values
+        if (v === null) out[spec.name] = null
+        else if (spec.kind === 'int' && typeof v === 'number' && Number.isSafeInteger(v)) out[spec.name] = v
+        else if (spec.kind === 'text' && typeof v === 'string') out[spec.name] = v
+        else out[spec.name] = renderValue(spec, v, call)
+      }
       return out
     },
   }

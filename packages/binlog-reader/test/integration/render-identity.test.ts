@@ -227,7 +227,7 @@ it('renders every type identically from the binlog and from a SELECT, byte for b
   expect(fromSelect.size).toBe(all.length)
   expect(fromBinlog.size).toBe(all.length)
   for (const [id, selectRow] of fromSelect) {
-    const binlogRow = fromBinlog.get(id) as RenderedRow
+    const binlogRow = fromBinlog.get(id as never) as RenderedRow
     for (const spec of specs) {
       // per column first, so a failure names the column
       expect(
