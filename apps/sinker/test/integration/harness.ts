@@ -2,7 +2,7 @@
 // MariaDB, unique topics and groups, an encoder for the v1 messages, and a sinker config.
 import { type Change, type ChangeSource, createChangeEncoder } from '@sync/change-message'
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
-import { silentLogger } from '@sync/service-kit'
+import { createJsonLogger, silentLogger } from '@sync/service-kit'
 import { type StarRocksEmulator, startStarRocksEmulator } from '@sync/starrocks-emulator'
 import {
   createTestDatabase,
@@ -124,7 +124,9 @@ export function configOf(raw: Record<string, unknown>): Readonly<SinkerConfig> {
 
 /** Starts a sinker in this process; stopped at the end of the test. */
 export async function runSinker(raw: Record<string, unknown>) {
-  const app = await composeSinker(configOf(raw), { logger: silentLogger, ops: false })
+  // SINKER_TEST_LOGS=1 shows the sinker's logs while debugging a test
+  const logger = process.env.SINKER_TEST_LOGS ? createJsonLogger({ level: 'debug', write: (l) => process.stderr.write(`${l}\n`) }) : silentLogger
+  const app = await composeSinker(configOf(raw), { logger, ops: false })
   await app.start()
   let stopped = false
   const stop = async () => {
