@@ -49,6 +49,7 @@ export async function readColumns(
     columnType: String(r.columnType).toLowerCase(),
     nullable: r.nullable === 'YES',
     primaryKey: pk.includes(r.name),
+    ...(pk.includes(r.name) ? { keyIndex: pk.indexOf(r.name) } : {}),
     charMaxLength: num(r.charMax),
     numericPrecision: num(r.precision),
     numericScale: num(r.scale),

@@ -24,6 +24,8 @@ export interface SourceColumn {
   nullable: boolean
   /** Part of the source primary key. */
   primaryKey: boolean
+  /** Position in the source primary key (0-based), when part of it. */
+  keyIndex?: number
   charMaxLength: number | null
   numericPrecision: number | null
   numericScale: number | null

@@ -43,7 +43,10 @@ const constantColumnType = 'VARCHAR(256)' // 64-character MySQL identifiers, 4 b
 
 export function mapShard(shard: Shard): { plan: TablePlan; pairs: Map<string, string> } {
   const { plan, columns } = shard
-  const sourceKey = columns.filter((c) => c.primaryKey).map((c) => c.name)
+  const sourceKey = columns
+    .filter((c) => c.primaryKey)
+    .sort((a, b) => (a.keyIndex ?? 0) - (b.keyIndex ?? 0))
+    .map((c) => c.name)
   // table-matcher auto-maps columns on first sight; one all-null row shows it every column
   plan.mapRow(Object.fromEntries(columns.map((c) => [c.name, null])))
   const keyed = sourceKey.length > 0 ? plan.withSourceKey(sourceKey) : plan
