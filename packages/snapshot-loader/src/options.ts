@@ -1,6 +1,6 @@
 import type { OutputFormat, SealingCipher } from '@sync/change-message'
 import type { TableMatcher, TablePlan } from '@sync/table-matcher'
-import { describe, optionError } from './errors.ts'
+import { optionError } from './errors.ts'
 import { type PositionMode, positionModes } from './position.ts'
 import type { SnapshotStateStore } from './state-store.ts'
 import {
@@ -106,7 +106,7 @@ function hasMethods(value: unknown, methods: string[]): boolean {
 export function resolveOptions(options: SnapshotLoaderOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw optionError('options', 'an object', options)
   for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw optionError(`options.${key}`, 'a known option', describe(key))
+    if (!known.has(key)) throw optionError(`options.${key}`, 'a known option', key)
   }
   const c = options.connection
   if (typeof c !== 'object' || c === null) throw optionError('options.connection', 'an object', c)
