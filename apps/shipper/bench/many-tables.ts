@@ -1,0 +1,106 @@
+// Peak RSS of a shipper process capturing 5,274 physical tables (44 organisations × 120
+// months of one logical table, one rule): every table gets a row, so every table has a
+// compiled plan and a decoded TableMap. Measured as VmHWM of the child process (Linux).
+// Run: pnpm exec tsx bench/many-tables.ts   (env BENCH_TABLES to resize)
+
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { generateKey } from '@sync/crypto-envelope'
+import { createTestDatabase, kafkaBrokers, kafkaMockControl, readStackEnv, uniqueName } from '@sync/test-kit'
+import { spawnShipper } from '../test/integration/process-helpers.ts'
+import { benchRules, cleanupDirs } from './bench-setup.ts'
+
+const count = Number(process.env.BENCH_TABLES ?? 5274)
+const env = readStackEnv()
+const names: string[] = []
+for (let org = 1; names.length < count; org++) {
+  for (let m = 0; m < 120 && names.length < count; m++) {
+    names.push(`order_org${org}_${2015 + Math.floor(m / 12)}${String((m % 12) + 1).padStart(2, '0')}`)
+  }
+}
+
+const db = await createTestDatabase('bench_many')
+const topic = uniqueName('many')
+await kafkaMockControl()?.createTopic(topic, 8, 1)
+const dirs = await benchRules(db.name, 'order_org\\d+_\\d{6}', topic, true)
+try {
+  const t0 = Date.now()
+  for (let i = 0; i < names.length; i += 200) {
+    await db.query(
+      names
+        .slice(i, i + 200)
+        .map(
+          (n) =>
+            `CREATE TABLE ${n} (id INT PRIMARY KEY, orgId INT, amount DECIMAL(10,2), createdAt DATETIME)`,
+        )
+        .join(';'),
+    )
+  }
+  console.log(`created ${names.length} tables in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  const [s] = await db.query<Array<{ File: string; Position: number }>>('SHOW MASTER STATUS')
+  const config = {
+    sources: [
+      {
+        id: 'many',
+        host: env.mysql.host,
+        port: env.mysql.port,
+        user: env.mysqlRepl.user,
+        password: env.mysqlRepl.password,
+        serverId: 7_200_000 + (process.pid % 100_000),
+        start: { file: s!.File, pos: Number(s!.Position) },
+      },
+    ],
+    rulesDir: dirs.rules,
+    kafka: { brokers: kafkaBrokers(), clientId: 'bench-many' },
+    encryption: { key: generateKey(256) },
+    checkpoint: { dir: dirs.checkpoints },
+    metrics: { port: 0, host: '127.0.0.1' },
+    log: { level: 'info' },
+  }
+  const configPath = join(dirs.checkpoints, 'config.json')
+  await writeFile(configPath, JSON.stringify(config))
+  for (let i = 0; i < names.length; i += 200) {
+    await db.query(
+      names
+        .slice(i, i + 200)
+        .map((n, j) => `INSERT INTO ${n} VALUES (${i + j}, 1, 1.50, NOW())`)
+        .join(';'),
+    )
+  }
+  const child = spawnShipper(['--config', configPath])
+  const pid = child.proc.pid!
+  let port: number | undefined
+  let peak = 0
+  const started = Date.now()
+  for (;;) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '')
+    peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
+    port ??=
+      Number(/"ops server listening","port":(\d+)/.exec(child.output())?.[1] ?? Number.NaN) || undefined
+    if (port) {
+      const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+        .then((r) => r.text())
+        .catch(() => '')
+      const sent = text
+        .split('\n')
+        .filter((l) => l.startsWith('sync_shipper_rows_sent_total'))
+        .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0)
+      if (sent >= names.length) break
+    }
+    if (Date.now() - started > 180_000) throw new Error(`timed out; output:\n${child.output().slice(-2000)}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  const secs = (Date.now() - started) / 1000
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  console.log(
+    `${names.length} tables captured and shipped in ${secs.toFixed(1)} s (process start included, run through tsx): peak RSS ${(peak / 1024).toFixed(0)} MB, RSS after ${(rss / 1024).toFixed(0)} MB`,
+  )
+  child.proc.kill('SIGTERM')
+  await child.exited
+} finally {
+  await cleanupDirs(dirs)
+  await db.drop()
+}
+process.exit(0)
