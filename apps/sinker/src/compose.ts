@@ -126,7 +126,11 @@ export async function composeSinker(config: Readonly<SinkerConfig>, options: Com
       : { key: config.keys.key! },
   )
   const sinker = createSinker({
-    consumer: kafka.consumer({ groupId: k.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 }),
+    consumer: kafka.consumer({
+      groupId: k.groupId,
+      sessionTimeout: k.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(k.sessionTimeoutMs / 3)),
+    }),
     admin: kafka.admin(),
     producer: kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: true }),
     decoder: createChangeDecoder({ cipher }),

@@ -18,6 +18,7 @@ export interface SinkerConfig {
     topics: string[]
     topicPattern?: string
     fromBeginning: boolean
+    sessionTimeoutMs: number
     ssl: boolean
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
   }
@@ -146,6 +147,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv): ConfigResult 
     'topics',
     'topicPattern',
     'fromBeginning',
+    'sessionTimeoutMs',
     'ssl',
     'sasl',
   ])
@@ -189,6 +191,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv): ConfigResult 
     topics,
     ...(topicPattern ? { topicPattern } : {}),
     fromBeginning: c.bool(kafkaIn, 'fromBeginning', 'kafka', true),
+    sessionTimeoutMs: c.int(kafkaIn, 'sessionTimeoutMs', 'kafka', 30_000, 6_000, 300_000),
     ssl: c.bool(kafkaIn, 'ssl', 'kafka', false),
     ...(sasl ? { sasl } : {}),
   }

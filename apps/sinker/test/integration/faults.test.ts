@@ -29,9 +29,16 @@ describe('target faults', () => {
     ;(raw.target as Record<string, unknown>).requestTimeoutMs = 1000
     await runSinker(raw)
     const count = async () =>
-      Number((await emu.query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM \`${database}\`.orders`))[0]!.n)
+      Number(
+        (await emu.query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM \`${database}\`.orders`))[0]!.n,
+      )
     const send = (ids: number[], name = (id: number) => `row ${id}`) =>
-      producer.send({ topic, messages: ids.map((id) => enc.encode(upsert({ id, name: name(id), amount: '1.0000000000', big: null, doc: null }))) })
+      producer.send({
+        topic,
+        messages: ids.map((id) =>
+          enc.encode(upsert({ id, name: name(id), amount: '1.0000000000', big: null, doc: null })),
+        ),
+      })
     const appliedOnce = () => {
       const labels = emu.loads.list.filter((l) => l.database === database).map((l) => l.label)
       return new Set(labels).size === labels.length
@@ -55,7 +62,10 @@ describe('target faults', () => {
     emu.setFault({ kind: 'publish-timeout', visibleAfterMs: 500, times: 1 })
     await send([6])
     await send([7])
-    await waitFor(async () => (await count()) === 7, { what: 'rows after a publish timeout', timeoutMs: 30_000 })
+    await waitFor(async () => (await count()) === 7, {
+      what: 'rows after a publish timeout',
+      timeoutMs: 30_000,
+    })
 
     // a NOT NULL column sent as null: StarRocks filters the row; the other rows load
     await producer.send({
@@ -67,8 +77,13 @@ describe('target faults', () => {
         enc.encode(upsert({ id: 11, name: 'good too', amount: null, big: null, doc: null })),
       ],
     })
-    await waitFor(async () => (await count()) === 9, { what: 'the good rows around filtered ones', timeoutMs: 30_000 })
-    const ids = (await emu.query<Array<{ id: number }>>(`SELECT id FROM \`${database}\`.orders ORDER BY id`)).map((r) => Number(r.id))
+    await waitFor(async () => (await count()) === 9, {
+      what: 'the good rows around filtered ones',
+      timeoutMs: 30_000,
+    })
+    const ids = (
+      await emu.query<Array<{ id: number }>>(`SELECT id FROM \`${database}\`.orders ORDER BY id`)
+    ).map((r) => Number(r.id))
     expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 11])
     expect(appliedOnce()).toBe(true)
 

@@ -96,7 +96,7 @@ export interface SinkerSetup {
 export function rawConfig(s: SinkerSetup): Record<string, unknown> {
   const my = mysqlOptions('admin')
   return {
-    kafka: { brokers: kafkaBrokers(), groupId: s.groupId, topics: s.topics },
+    kafka: { brokers: kafkaBrokers(), groupId: s.groupId, topics: s.topics, sessionTimeoutMs: 8000 },
     key: s.key,
     topicToTable: Object.fromEntries(s.topics.map((t) => [t, 'orders'])),
     target: {
@@ -125,7 +125,9 @@ export function configOf(raw: Record<string, unknown>): Readonly<SinkerConfig> {
 /** Starts a sinker in this process; stopped at the end of the test. */
 export async function runSinker(raw: Record<string, unknown>) {
   // SINKER_TEST_LOGS=1 shows the sinker's logs while debugging a test
-  const logger = process.env.SINKER_TEST_LOGS ? createJsonLogger({ level: 'debug', write: (l) => process.stderr.write(`${l}\n`) }) : silentLogger
+  const logger = process.env.SINKER_TEST_LOGS
+    ? createJsonLogger({ level: 'debug', write: (l) => process.stderr.write(`${l}\n`) })
+    : silentLogger
   const app = await composeSinker(configOf(raw), { logger, ops: false })
   await app.start()
   let stopped = false
