@@ -6,10 +6,12 @@ import { envelopeCommand } from './envelope.ts'
 import { freshnessCommand } from './freshness.ts'
 import { genCommand } from './gen.ts'
 import { lagCommand } from './lag.ts'
+import { snapshotCommand } from './snapshot.ts'
 import { verifyCommand } from './verify.ts'
 
 export const commands: readonly Command[] = [
   genCommand,
+  snapshotCommand,
   verifyCommand,
   freshnessCommand,
   lagCommand,

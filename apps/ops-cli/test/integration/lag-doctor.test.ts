@@ -69,7 +69,7 @@ describe('lag', () => {
       )
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    registerCleanup(() => new Promise((r) => server.close(r)))
+    registerCleanup(() => new Promise<void>((r) => server.close(() => r())))
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`
     const r = await runOps(['lag', '--shipper-metrics', url, '--json'])
     expect(r.json()).toMatchObject({
