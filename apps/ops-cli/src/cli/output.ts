@@ -25,20 +25,19 @@ export interface Sinks {
 }
 
 export function toJsonText(value: unknown, indent = 2): string {
-  const marks = new Map<string, string>()
-  let n = 0
+  const digits: string[] = []
   const text = JSON.stringify(
     value,
     (_k, v) => {
       if (typeof v !== 'bigint') return v
-      const mark = `\u0000big${n++}\u0000`
-      marks.set(mark, v.toString())
-      return mark
+      digits.push(v.toString())
+      return `\u0000big${digits.length - 1}\u0000`
     },
     indent,
   )
-  if (marks.size === 0) return text
-  return text.replace(/"\u0000big\d+\u0000"/g, (m) => marks.get(m.slice(1, -1)) ?? m)
+  if (digits.length === 0) return text
+  // JSON.stringify writes the NUL marks as \u0000; put the exact digits in their place
+  return text.replace(/"\\u0000big(\d+)\\u0000"/g, (m, i: string) => digits[Number(i)] ?? m)
 }
 
 export function cell(v: unknown): string {
