@@ -5,7 +5,14 @@ describe('output', () => {
   it('blanks registered secrets in every stream', () => {
     let out = ''
     let err = ''
-    const o = createOutput({ stdout: (t) => void (out += t), stderr: (t) => void (err += t) })
+    const o = createOutput({
+      stdout: (t) => {
+        out += t
+      },
+      stderr: (t) => {
+        err += t
+      },
+    })
     o.addSecret('hunter22')
     o.addSecret('abc') // too short to be worth blanking
     o.line('password hunter22 in a line')
