@@ -76,7 +76,7 @@ try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '')
     peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
     port ??=
-      Number(/"ops server listening","port":(\d+)/.exec(child.output())?.[1] ?? Number.NaN) || undefined
+      Number(/"ops server listening".*?"port":(\d+)/.exec(child.output())?.[1] ?? Number.NaN) || undefined
     if (port) {
       const text = await fetch(`http://127.0.0.1:${port}/metrics`)
         .then((r) => r.text())
