@@ -1,0 +1,3 @@
+export * from './compare.ts'
+export * from './processes.ts'
+export * from './scenario.ts'
