@@ -164,6 +164,15 @@ export function createSinker(o: SinkerOptions) {
 
   function enqueue(w: Worker, batch: Batch | undefined) {
     if (!batch) return
+    logger.debug('batch cut', {
+      topic: w.topic,
+      partition: w.partition,
+      first: String(batch.first),
+      last: String(batch.last),
+      rows: batch.rows,
+      dead: batch.dead.length,
+      label: batch.label,
+    })
     w.queued += 1
     w.queuedBytes += batch.bytes
     w.chain = w.chain
@@ -183,6 +192,13 @@ export function createSinker(o: SinkerOptions) {
     const offset = BigInt(src.offset)
     const next = w.batcher.nextOffset
     if (next !== undefined && offset < next) return
+    if (next !== undefined && offset > next)
+      logger.warn('offset gap (compaction, transaction markers or a stale fetch)', {
+        topic: w.topic,
+        partition: w.partition,
+        expected: String(next),
+        received: src.offset,
+      })
     const size = (src.value?.length ?? 0) + (src.key?.length ?? 0)
     const table = tableOf(src.topic, src.headers)
     if (w.held.length > 0 || (!w.batcher.replaying && gate.mustHold(table, src.headers))) {
@@ -294,15 +310,17 @@ export function createSinker(o: SinkerOptions) {
     return true
   }
 
-  async function eachBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload) {
+  async function eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) {
     if (stopping) return
     const gen = generation
     const w = await workerFor(batch.topic, batch.partition)
     if (w.gen !== generation) return
     w.highWatermark = BigInt(batch.highWatermark)
+    // only what was taken is resolved: anything left (a stop, a rebalance) is fetched again
     for (const m of batch.messages) {
-      if (stopping || gen !== generation) return
+      if (stopping || gen !== generation || w.gen !== generation) return
       ingest(w, sourceOf(batch.topic, batch.partition, m))
+      resolveOffset(m.offset)
     }
     // back-pressure: pause consumption (stay in eachBatch) while over budget or while this
     // partition has enough batches queued
@@ -356,6 +374,7 @@ export function createSinker(o: SinkerOptions) {
       await consumer.subscribe({ topics: subscription, fromBeginning: o.fromBeginning })
       await consumer.run({
         autoCommit: false,
+        eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 4,
         eachBatch,
       })
