@@ -55,8 +55,9 @@ export function createChangeBuilder(matcher: TableMatcher, encoder: ChangeEncode
         table: event.table,
         kind: event.kind,
         timestamp: event.timestamp,
-        binlogFile: event.position.file,
-        binlogPos: event.position.pos,
+        // the row event's own end: what the sinker compares with a snapshot chunk's position
+        binlogFile: event.eventEnd.file,
+        binlogPos: event.eventEnd.pos,
         gtid: event.gtid,
         target: plan.target.table,
       }

@@ -7,12 +7,15 @@
 // Row messages of a snapshot carry the headers sync-snapshot-id and sync-snapshot-pos: the
 // binlog position at which the chunk's consistent read was taken.
 //
-// The handoff rule (see docs/architecture.md): a snapshot row of chunk k reflects the
-// source exactly at position S_k. The sinker applies a stream change of that target at
-// position P only once every snapshot chunk with S <= ... has been applied, i.e. it holds
-// stream changes with P > (the position of the last applied chunk) while a snapshot of
-// the target is open. Replaying held changes in order after the chunk gives the source's
-// final state, because each change carries the full row and the last one wins.
+// The handoff rule (see docs/architecture.md): a snapshot row of chunk k is the state of
+// its row exactly at S_k, the binlog position of the chunk's consistent read. A stream
+// change carries the position where its row event ends (sync-binlog-file/-pos), which
+// lies inside its transaction: P < S_k means the chunk already saw the change, P > S_k
+// that it did not. While a snapshot of a target is open, the sinker holds stream changes
+// of that target with P later than the position of the last applied chunk, and replays
+// them in order once the next chunk is applied (or the snapshot ends). Each change carries
+// the whole row and the last change of a key wins, so replaying changes a chunk already
+// includes is harmless, and no snapshot row is ever applied after a newer change.
 
 import { ChangeMessageError } from './errors.ts'
 

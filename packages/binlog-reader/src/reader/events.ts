@@ -30,6 +30,13 @@ export interface RowEventBase extends EventBase {
   primaryKey: string[]
   /** Column names in table order, as of this event's TableMap. */
   columns: string[]
+  /**
+   * Where this row event itself ends in the binlog. Unlike `position` (the last commit
+   * before the transaction), it is after the transaction's start, so comparing it with a
+   * snapshot's consistent-read position says exactly whether the snapshot saw this change,
+   * even when a rotate or checkpoint event sits between the two.
+   */
+  eventEnd: { file: string; pos: number }
 }
 
 export interface InsertEvent extends RowEventBase {

@@ -421,6 +421,10 @@ export class Session {
       columns: info.columnNames,
       timestamp: e.timestamp,
       position: config.tracker.committed,
+      eventEnd: {
+        file: this.z.options.filename ?? config.tracker.committed.file,
+        pos: e.nextPosition as number,
+      },
       ...this.gtid(),
     }
     this.rowsDecoded += source.length

@@ -41,6 +41,11 @@ describe('binlog reader events', () => {
     expect(c1?.checkpoint.gtid).toMatch(/^\d+-\d+-\d+/)
     expect((events[4] as { position: unknown }).position).toEqual(c1?.checkpoint)
     expect(reader.checkpoint()).toEqual(commitEvents.at(-1)?.checkpoint)
+    // a row event's own end lies inside its transaction: after the commit before it, before its own commit
+    const update = events[4] as Extract<ReaderEvent, { kind: 'update' }>
+    expect(update.eventEnd.file).toBe(c1?.checkpoint.file)
+    expect(update.eventEnd.pos).toBeGreaterThan(c1!.checkpoint.pos)
+    expect(update.eventEnd.pos).toBeLessThan(c2!.checkpoint.pos)
     const stats = reader.stats()
     expect(stats.rowsDelivered).toBe(4)
     expect(stats.transactions).toBe(3)
