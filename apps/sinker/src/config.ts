@@ -87,7 +87,8 @@ function checker(errors: string[]) {
   const list = (o: Obj, k: string, field: string, def?: string[]): string[] => {
     const v = o[k] ?? def
     const arr = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v
-    if (Array.isArray(arr) && arr.every((s) => typeof s === 'string' && s !== '')) return arr as string[]
+    if (Array.isArray(arr) && arr.length > 0 && arr.every((s) => typeof s === 'string' && s !== ''))
+      return arr as string[]
     errors.push(`${field}.${k} must be a list of non-empty strings, received ${show(o[k])}`)
     return []
   }
@@ -157,7 +158,10 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv): ConfigResult 
     ...(brokersEnv ? { brokers: brokersEnv } : {}),
     ...(env.SINKER_GROUP_ID ? { groupId: env.SINKER_GROUP_ID } : {}),
   }
-  const topics = kafkaIn.topics === undefined ? [] : c.list(kafkaIn, 'topics', 'kafka')
+  const topics =
+    kafkaIn.topics === undefined || (Array.isArray(kafkaIn.topics) && kafkaIn.topics.length === 0)
+      ? []
+      : c.list(kafkaIn, 'topics', 'kafka')
   const topicPattern =
     kafkaIn.topicPattern === undefined ? undefined : c.str(kafkaIn, 'topicPattern', 'kafka')
   if (topicPattern) {

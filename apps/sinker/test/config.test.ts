@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { buildConfig } from '../src/config.ts'
+
+const valid = {
+  kafka: { brokers: ['k1:9092'], topics: ['ods.orders'] },
+  key: { env: 'SYNC_KEY' },
+  topic2tableMap: 'ods.orders:orders',
+  target: { endpoints: 'fe1:8030,fe2:8030', database: 'ods', user: 'loader', password: { env: 'SR_PW' } },
+  deadLetterTopic: 'sinker.dlq',
+}
+const env = { SYNC_KEY: 'a'.repeat(64), SR_PW: 'pw-secret' }
+
+describe('sinker configuration', () => {
+  it('applies defaults, resolves secrets and accepts the seed topic2table map', () => {
+    const r = buildConfig(valid, env)
+    if (!r.ok) throw new Error(r.errors.join('\n'))
+    expect(r.config.topicToTable).toEqual({ 'ods.orders': 'orders' })
+    expect(r.config.flush.intervalMs).toBe(1000)
+    expect(r.config.target).toMatchObject({
+      kind: 'starrocks',
+      endpoints: ['fe1:8030', 'fe2:8030'],
+      password: 'pw-secret',
+    })
+    expect(r.config.secrets).toEqual(expect.arrayContaining(['pw-secret', 'a'.repeat(64)]))
+    expect(Object.isFrozen(r.config.flush)).toBe(true)
+  })
+
+  it('takes brokers and the group from the environment', () => {
+    const r = buildConfig(valid, { ...env, KAFKA_BROKERS: 'a:1,b:2', SINKER_GROUP_ID: 'g2' })
+    expect(r.ok && r.config.kafka.brokers).toEqual(['a:1', 'b:2'])
+    expect(r.ok && r.config.kafka.groupId).toBe('g2')
+  })
+
+  it('lists every problem, each naming its field, and never a secret value', () => {
+    const r = buildConfig(
+      {
+        ...valid,
+        kafka: { brokers: [], topics: ['ods.orders'], bogus: 1 },
+        flush: { rows: 0, intervalMs: 'fast' },
+        target: { ...valid.target, kind: 'doris' },
+      },
+      { SR_PW: 'pw-secret' },
+    )
+    expect(r.ok).toBe(false)
+    const errors = r.ok ? [] : r.errors
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'kafka.bogus is not a known field',
+        'kafka.brokers must be a list of non-empty strings, received []',
+        'key: environment variable SYNC_KEY is not set',
+        'target.kind must be "starrocks" or "mysql", received "doris"',
+        'flush.rows must be an integer 1..4503599627370496, received 0',
+        'flush.intervalMs must be an integer 10..4503599627370496, received "fast"',
+      ]),
+    )
+    expect(errors.join('\n')).not.toContain('pw-secret')
+  })
+})
