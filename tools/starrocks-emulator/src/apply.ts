@@ -96,6 +96,26 @@ async function insertRows(
   }
 }
 
+// StarRocks applies concurrent loads of one table without conflicts (each is a new
+// version). MariaDB's row and gap locks would make two concurrent upserts of one table
+// deadlock, a failure a real cluster never returns, so loads of one table take turns.
+const tableTurns = new Map<string, Promise<void>>()
+
+async function takeTurn(key: string): Promise<() => void> {
+  const previous = tableTurns.get(key) ?? Promise.resolve()
+  let release!: () => void
+  const mine = new Promise<void>((r) => {
+    release = r
+  })
+  const chained = previous.then(() => mine)
+  tableTurns.set(key, chained)
+  await previous
+  return () => {
+    release()
+    if (tableTurns.get(key) === chained) tableTurns.delete(key)
+  }
+}
+
 /** Runs the load inside a transaction left open for the caller to commit (Publish Timeout delays it). */
 export async function applyLoad(
   pool: Pool,
@@ -103,7 +123,14 @@ export async function applyLoad(
   plan: LoadPlan,
   rows: ConvertedRow[],
 ): Promise<PendingCommit> {
-  const conn = await pool.getConnection()
+  const endTurn = await takeTurn(`${schema.mariaDatabase}.${schema.name}`)
+  let conn: Awaited<ReturnType<Pool['getConnection']>>
+  try {
+    conn = await pool.getConnection()
+  } catch (err) {
+    endTurn()
+    throw err
+  }
   try {
     await conn.query("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'")
     await conn.beginTransaction()
@@ -122,6 +149,7 @@ export async function applyLoad(
   } catch (err) {
     await conn.rollback().catch(() => {})
     conn.release()
+    endTurn()
     throw new LoadFailure(`write failed: ${(err as Error).message}`)
   }
   let done = false
@@ -132,6 +160,7 @@ export async function applyLoad(
       await (how === 'commit' ? conn.commit() : conn.rollback())
     } finally {
       conn.release()
+      endTurn()
     }
   }
   return { commit: () => finish('commit'), rollback: () => finish('rollback') }
