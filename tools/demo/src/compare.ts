@@ -76,7 +76,10 @@ export async function compareWarehouse(options: {
     [options.sourceDatabase],
   )) as [Array<{ t: string }>, unknown]
 
-  const expected = new Map<string, { keyColumns: readonly string[]; rows: Map<string, Record<string, unknown>> }>()
+  const expected = new Map<
+    string,
+    { keyColumns: readonly string[]; rows: Map<string, Record<string, unknown>> }
+  >()
   for (const { t } of tables) {
     const plan = matcher.match(options.sourceDatabase, t)
     if (!plan) continue

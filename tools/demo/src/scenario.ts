@@ -179,9 +179,10 @@ export function workloadStep(
     ]
   }
   if (roll < 0.85) {
-    // a primary-key change: the row moves to a fresh id
+    // a primary-key change: a row moves to a fresh id, above every id, so no later insert
+    // or move can collide with it
     return [
-      `UPDATE ${t} SET Id = Id + 1000000000 WHERE Id < 1000000000 ORDER BY RAND(${r.int(1, 1e6)}) LIMIT 1`,
+      `BEGIN; SELECT MAX(Id) + 1 INTO @fresh FROM ${t}; UPDATE ${t} SET Id = @fresh ORDER BY RAND(${r.int(1, 1e6)}) LIMIT 1; COMMIT`,
     ]
   }
   return [`DELETE FROM ${t} ORDER BY RAND(${r.int(1, 1e6)}) LIMIT ${r.int(1, 5)}`]
