@@ -5,5 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export PATH="$HOME/.local/bin:$PATH"
 pnpm -s stack up
-# Until the demo command exists, the main job is the shipper on the local stack.
-exec pnpm --filter shipper start "$@"
+exec pnpm --filter @sync/demo start "$@"
