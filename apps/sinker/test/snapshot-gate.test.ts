@@ -1,3 +1,4 @@
+import type { SnapshotControl } from '@sync/change-message'
 import { describe, expect, it } from 'vitest'
 import { createSnapshotGate } from '../src/snapshot-gate.ts'
 
@@ -5,13 +6,13 @@ const at = (pos: number, file = 'mysql-bin.000002') => ({
   'sync-binlog-file': file,
   'sync-binlog-pos': String(pos),
 })
-const begin = {
+const begin: SnapshotControl = {
   type: 'snapshot-begin',
   snapshotId: 's1',
   target: 'orders',
   tables: ['orders'],
   startedAt: 0,
-} as const
+}
 const chunk = (n: number, pos: string) =>
   ({
     type: 'chunk-done',
