@@ -12,6 +12,7 @@ import type { Producer } from 'kafkajs'
 import { encodeBatchPlan } from './batch-plan.ts'
 import type { Batch } from './batcher.ts'
 import { deadLetterMessage } from './dead-letters.ts'
+import { SinkerError } from './errors.ts'
 import { tableLabel } from './label.ts'
 import type { SinkerMetrics } from './sinker-metrics.ts'
 import type { DeadLetter, LoadTarget } from './types.ts'
@@ -81,7 +82,10 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
         if (done.has(`t:${table}`)) return
         const rows = batch.groups.get(table)!
         await spaceLoads(table)
-        if (!o.isCurrent(w)) throw Object.assign(new Error('revoked'), { revoked: true })
+        if (!o.isCurrent(w))
+          throw new SinkerError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
+            label: batch.label,
+          })
         lastLoadAt.set(table, Date.now())
         const started = performance.now()
         const outcome = await o.target.load(table, tableLabel(batch.label, table, tables.length), rows)
@@ -96,7 +100,10 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
         done.add(`t:${table}`)
       }),
     )
-    if (!o.isCurrent(w)) throw Object.assign(new Error('revoked'), { revoked: true })
+    if (!o.isCurrent(w))
+      throw new SinkerError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
+        label: batch.label,
+      })
     await o.commit(w, batch.last + 1n, null)
     o.onControls(w, batch.controls)
   }
@@ -114,7 +121,7 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
           w.failingSince = undefined
           return
         } catch (err) {
-          if ((err as { revoked?: boolean }).revoked || !o.isCurrent(w)) {
+          if ((err as { code?: string }).code === 'SINK_REVOKED' || !o.isCurrent(w)) {
             metrics.abandoned.inc({ reason: 'revoked' })
             logger.info('batch abandoned: the partition is no longer ours', {
               topic: w.topic,

@@ -1,13 +1,7 @@
 /** Every error code the sinker raises itself. Callers branch on `code`, never on message text. */
 export const sinkerErrorCodes = {
-  /** The configuration is invalid; `details` lists every problem, each naming its field. */
-  SINK_CONFIG: 'SINK_CONFIG',
   /** A target table's columns could not be read, or the table does not exist. */
   SINK_SCHEMA: 'SINK_SCHEMA',
-  /** A batch could not be loaded and will be retried (the partition waits). */
-  SINK_LOAD: 'SINK_LOAD',
-  /** The dead-letter topic could not be written; the partition waits and retries. */
-  SINK_DLQ: 'SINK_DLQ',
   /** The partition was revoked (rebalance) while a batch was being handled: it is abandoned. */
   SINK_REVOKED: 'SINK_REVOKED',
 } as const
