@@ -84,6 +84,7 @@ async function baseline(topic: string): Promise<number> {
   })
   const ms = await done
   await consumer.disconnect()
+  if (bytes === 0) throw new Error('the baseline decoded nothing')
   return (rows / ms) * 1000
 }
 
