@@ -58,8 +58,8 @@ describe('scale-out', () => {
     } finally {
       await admin.disconnect()
     }
-    const [{ n }] = await emu.query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM \`${database}\`.orders`)
-    expect(Number(n)).toBe(total)
+    const counted = await emu.query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM \`${database}\`.orders`)
+    expect(Number(counted[0]?.n)).toBe(total)
     const applied = loads()
     expect(new Set(applied.map((l) => l.label)).size).toBe(applied.length)
     expect(applied.reduce((s, l) => s + l.rows, 0)).toBe(total)
