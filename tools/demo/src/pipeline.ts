@@ -10,8 +10,8 @@ import { type StarRocksEmulator, startStarRocksEmulator } from '@sync/starrocks-
 import { loadRuleDirectory } from '@sync/table-matcher'
 import mysql, { type Connection } from 'mysql2/promise'
 import { compareWarehouse, isEqual, type TableDiff } from './compare.ts'
-import { type AppProcess, freePort, repoRoot, runOpsCli, startApp } from './processes.ts'
-import { initialLoad, ruleFiles, type Scenario } from './scenario.ts'
+import { type AppProcess, freePort, repoRoot, runOpsCli, spawnOpsCli, startApp } from './processes.ts'
+import { createRandom, initialLoad, ruleFiles, type Scenario, workloadStep } from './scenario.ts'
 
 export interface PipelineOptions {
   runId?: string
@@ -164,6 +164,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
     },
 
     async startSinker(name = 'sinker', extra: Record<string, unknown> = {}): Promise<AppProcess> {
+      const { target: targetExtra, ...restExtra } = extra as { target?: Record<string, unknown> }
       const metricsPort = await freePort()
       const all = targets.flatMap((t) => [topics(t).stream, topics(t).batch])
       const topicToTable = Object.fromEntries(
@@ -202,36 +203,70 @@ export async function createPipeline(options: PipelineOptions = {}) {
               password: { env: 'DEMO_MYSQL_PASSWORD' },
             },
             labelPrefix: `demo_${runId}`,
+            ...targetExtra,
           },
           flush: { intervalMs: 1000 },
           deadLetterTopic: `${scenario.topicPrefix}.dlq`,
           ops: { port: metricsPort, host: '127.0.0.1' },
           ...options.sinker,
-          ...extra,
+          ...restExtra,
         },
       })
       apps.push(app)
       return app
     },
 
-    /** Snapshots every rule through ops-cli (resumable: the state file lives in the run folder). */
-    async snapshot(rule: string): Promise<string> {
-      const out = await runOpsCli(
-        [
-          'snapshot',
-          '--rules',
-          rulesDir,
-          '--rule',
-          rule,
-          '--database',
-          scenario.database,
-          '--state',
-          join(dir, `snapshot-${rule}.state.json`),
-          '--json',
-        ],
-        appEnv,
-      )
-      return out.stdout
+    snapshotArgs(rule: string, chunkRows = 20_000): string[] {
+      const state = join(dir, `snapshot-${rule}.state.json`)
+      return [
+        'snapshot',
+        '--rules',
+        rulesDir,
+        '--rule',
+        rule,
+        '--database',
+        scenario.database,
+        '--state',
+        state,
+        '--chunk-rows',
+        String(chunkRows),
+        '--json',
+      ]
+    },
+
+    /** Snapshots a rule through ops-cli (resumable: the state file lives in the run folder). */
+    async snapshot(rule: string, chunkRows?: number): Promise<string> {
+      return (await runOpsCli(pipeline.snapshotArgs(rule, chunkRows), appEnv)).stdout
+    },
+
+    /** The same snapshot as a process the caller may kill. */
+    spawnSnapshot(rule: string, chunkRows?: number) {
+      return spawnOpsCli(pipeline.snapshotArgs(rule, chunkRows), appEnv)
+    },
+
+    /** Runs workload steps at `perSecond` transactions per second until stopped. */
+    startWorkload(perSecond: number, seed: number, tables: string[]) {
+      const r = createRandom(seed)
+      let running = true
+      let count = 0
+      const done = (async () => {
+        while (running) {
+          const tick = Date.now()
+          for (let i = 0; i < Math.max(1, perSecond / 10); i++) {
+            for (const s of workloadStep(scenario, r, tables)) await sql(s)
+            count += 1
+          }
+          const spent = Date.now() - tick
+          if (spent < 100) await new Promise((res) => setTimeout(res, 100 - spent))
+        }
+      })()
+      return {
+        async stop(): Promise<number> {
+          running = false
+          await done
+          return count
+        },
+      }
     },
 
     async compare(): Promise<TableDiff[]> {

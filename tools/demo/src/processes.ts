@@ -110,27 +110,32 @@ export function metricSum(text: string | undefined, name: string): number {
   return sum
 }
 
+/** Starts the ops CLI; the caller may kill it (an interrupted snapshot). */
+export function spawnOpsCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--conditions=@sync/source', '--import', 'tsx', join(repoRoot, appEntries['ops-cli']), ...args],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+}
+
 /** Runs the ops CLI to completion; rejects with its output when it exits non-zero. */
 export function runOpsCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@sync/source', '--import', 'tsx', join(repoRoot, appEntries['ops-cli']), ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
+    const child = spawnOpsCli(args, env)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d
     })
-    child.stderr.on('data', (d) => {
+    child.stderr?.on('data', (d) => {
       stderr += d
     })
     child.on('exit', (code) => {
