@@ -21,7 +21,7 @@ status=0
 pnpm -s lint || status=1
 pnpm -s turbo run typecheck --output-logs=errors-only || status=1
 pnpm -s turbo run build --output-logs=errors-only || status=1
-pnpm -s turbo run test --force --concurrency=2 --output-logs=full || status=1
-pnpm -s turbo run test:integration --force --concurrency=1 --output-logs=full || status=1
+pnpm -s turbo run test --force --continue --concurrency=2 --output-logs=full || status=1
+pnpm -s turbo run test:integration --force --continue --concurrency=1 --output-logs=full || status=1
 node scripts/test-summary.mjs "$reports" || status=1
 exit $status
