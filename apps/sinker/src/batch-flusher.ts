@@ -32,7 +32,8 @@ export interface BatchFlusherOptions<W extends FlushWorker> {
   metrics: SinkerMetrics
   isCurrent: (w: W) => boolean
   commit: (w: W, offset: bigint, metadata: string | null) => Promise<void>
-  onControls: (w: W, controls: Array<{ table: string; control: SnapshotControl }>) => void
+  /** The batch is committed: `next` is the partition's next offset, `controls` its control messages. */
+  onApplied: (w: W, next: bigint, controls: Array<{ table: string; control: SnapshotControl }>) => void
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -105,7 +106,7 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
         label: batch.label,
       })
     await o.commit(w, batch.last + 1n, null)
-    o.onControls(w, batch.controls)
+    o.onApplied(w, batch.last + 1n, batch.controls)
   }
 
   return {

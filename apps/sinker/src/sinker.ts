@@ -2,17 +2,28 @@
 // one serial flush chain per partition (batch-flusher.ts). States of a partition worker:
 //
 //   created ─(fetch committed offset + plan metadata)→ ready ─ingest→ open batch ─cut→ queued
-//   ready ─(stream change past the snapshot gate)→ holding (partition paused) ─gate moved→ ready
+//   ready ─(stream change past the snapshot gate, or the table's batch topics not caught up
+//          since the change was fetched: catch-up.ts)→ holding (partition paused)
+//   holding ─(gate moved / batch topics caught up)→ ready
 //   any ─(rebalance: generation changes)→ abandoned (nothing more is committed for it)
 //
 // After a rebalance kafkajs fetches every partition again from its committed offset, so all
 // workers of the old generation are dropped and new ones read the plan from the metadata.
-import { type ChangeDecoder, isControlMessage, parseSnapshotControl, readHeaders } from '@sync/change-message'
+import {
+  type ChangeDecoder,
+  controlHeader,
+  headerNames,
+  isControlMessage,
+  parseSnapshotControl,
+  readHeaders,
+  snapshotHeaders,
+} from '@sync/change-message'
 import type { Logger } from '@sync/service-kit'
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs'
 import { createBatchFlusher } from './batch-flusher.ts'
 import { decodeBatchPlan } from './batch-plan.ts'
 import { type Batch, type Batcher, createBatcher } from './batcher.ts'
+import { createCatchUp } from './catch-up.ts'
 import type { SinkerMetrics } from './sinker-metrics.ts'
 import { createSnapshotGate } from './snapshot-gate.ts'
 import type { BufferedRow, LoadTarget, SourceMessage } from './types.ts'
@@ -50,7 +61,8 @@ export interface Worker {
   partition: number
   gen: number
   batcher: Batcher
-  held: SourceMessage[]
+  /** Messages waiting behind the gate, each with the ticket of the fetch that brought it. */
+  held: Array<{ src: SourceMessage; ticket: number }>
   heldBytes: number
   paused: boolean
   queued: number
@@ -59,9 +71,21 @@ export interface Worker {
   failingSince?: number | undefined
   highWatermark: bigint
   committed: bigint
+  /** Offset up to which batches were applied (committed, control messages given to the gate). */
+  applied: bigint
 }
 
 const maxQueuedBatches = 2
+
+/** A change read from the binlog (not a snapshot row, not a control message). */
+function isStreamChange(headers: Readonly<Record<string, string>>): boolean {
+  return (
+    headers[headerNames.binlogFile] !== undefined &&
+    headers[headerNames.binlogPos] !== undefined &&
+    headers[controlHeader] === undefined &&
+    headers[snapshotHeaders.id] === undefined
+  )
+}
 
 export function createSinker(o: SinkerOptions) {
   const { consumer, admin, logger, metrics } = o
@@ -74,6 +98,38 @@ export function createSinker(o: SinkerOptions) {
   let crashed: Error | undefined
   let ticker: NodeJS.Timeout | undefined
   const now = () => Date.now()
+  /** This member's partitions, from the last group join. */
+  let assignment: Record<string, number[]> = {}
+  /** Topics seen carrying stream changes: they are nobody's batch topic. */
+  const streamTopics = new Set<string>()
+  const catchUp = createCatchUp({
+    fetchEnds: async (topic) =>
+      (await admin.fetchTopicOffsets(topic)).map((p) => ({
+        partition: p.partition,
+        high: BigInt(p.high),
+        low: BigInt(p.low),
+      })),
+    fetchCommitted: async (topic) => {
+      const r = await admin.fetchOffsets({ groupId: o.groupId, topics: [topic] })
+      return new Map((r[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
+    },
+    applied: (topic, partition) => {
+      const w = workers.get(`${topic}|${partition}`)
+      return w && w.gen === generation ? w.applied : undefined
+    },
+    assigned: (topic, partition) => assignment[topic]?.includes(partition) ?? false,
+    fromBeginning: o.fromBeginning,
+    onCaughtUp: () => releaseHeld(),
+    onError: (topic, err) =>
+      logger.warn('could not read the end offsets of a batch topic', { topic, error: err }),
+  })
+  const pattern = o.topicPattern ? new RegExp(o.topicPattern) : undefined
+  const subscribed = (t: string) => o.topics.includes(t) || (pattern?.test(t) ?? false)
+  /** The topics that may carry snapshots of `table`: the other subscribed topics mapped to it. */
+  const batchTopicsOf = (table: string, own: string) =>
+    Object.entries(o.topicToTable)
+      .filter(([t, tb]) => tb === table && t !== own && !streamTopics.has(t) && subscribed(t))
+      .map(([t]) => t)
 
   const flusher = createBatchFlusher<Worker>({
     target: o.target,
@@ -90,11 +146,13 @@ export function createSinker(o: SinkerOptions) {
       metrics.commits.inc({ topic: w.topic })
       if (metadata === null) w.committed = offset
     },
-    onControls: (w, controls) => {
+    onApplied: (w, next, controls) => {
+      if (next > w.applied) w.applied = next
       let moved = false
       for (const { table, control } of controls)
         moved = gate.applied(table, w.topic, w.partition, partitionCounts.get(w.topic) ?? 1, control) || moved
       if (moved) releaseHeld()
+      catchUp.check()
     },
   })
 
@@ -142,6 +200,7 @@ export function createSinker(o: SinkerOptions) {
       chain: Promise.resolve(),
       highWatermark: 0n,
       committed: committed ?? -1n,
+      applied: committed ?? -1n,
     }
   }
 
@@ -187,11 +246,37 @@ export function createSinker(o: SinkerOptions) {
     return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: readHeaders(m.headers) }
   }
 
+  /** Whether a stream change must wait for the batch topics of its table to be caught up. */
+  function behindBatchTopics(table: string, topic: string, ticket: number): boolean {
+    let behind = false
+    for (const t of batchTopicsOf(table, topic)) if (!catchUp.caughtUp(t, ticket)) behind = true
+    return behind
+  }
+
   /** Decodes one message into the worker's batcher, or holds it behind the snapshot gate. */
-  function ingest(w: Worker, src: SourceMessage) {
+  function ingest(w: Worker, src: SourceMessage, ticket: number) {
     const offset = BigInt(src.offset)
     const next = w.batcher.nextOffset
     if (next !== undefined && offset < next) return
+    const size = (src.value?.length ?? 0) + (src.key?.length ?? 0)
+    const table = tableOf(src.topic, src.headers)
+    const stream = isStreamChange(src.headers)
+    if (stream) streamTopics.add(src.topic)
+    const held = w.held.length > 0
+    const behind = !held && stream && !w.batcher.replaying && behindBatchTopics(table, src.topic, ticket)
+    if (held || behind || (!w.batcher.replaying && gate.mustHold(table, src.headers))) {
+      if (w.held.length === 0) enqueue(w, w.batcher.cutNow())
+      w.held.push({ src, ticket })
+      w.heldBytes += size
+      if (!w.paused) {
+        w.paused = true
+        consumer.pause([{ topic: w.topic, partitions: [w.partition] }])
+        const what = { topic: w.topic, partition: w.partition, table }
+        if (behind) logger.debug('holding stream changes until the batch topics are caught up', what)
+        else logger.info('holding stream changes behind an open snapshot', what)
+      }
+      return
+    }
     if (next !== undefined && offset > next)
       logger.warn('offset gap (compaction, transaction markers or a stale fetch)', {
         topic: w.topic,
@@ -199,23 +284,6 @@ export function createSinker(o: SinkerOptions) {
         expected: String(next),
         received: src.offset,
       })
-    const size = (src.value?.length ?? 0) + (src.key?.length ?? 0)
-    const table = tableOf(src.topic, src.headers)
-    if (w.held.length > 0 || (!w.batcher.replaying && gate.mustHold(table, src.headers))) {
-      if (w.held.length === 0) enqueue(w, w.batcher.cutNow())
-      w.held.push(src)
-      w.heldBytes += size
-      if (!w.paused) {
-        w.paused = true
-        consumer.pause([{ topic: w.topic, partitions: [w.partition] }])
-        logger.info('holding stream changes behind an open snapshot', {
-          topic: w.topic,
-          partition: w.partition,
-          table,
-        })
-      }
-      return
-    }
     const t = now()
     if (isControlMessage(src.headers)) {
       try {
@@ -275,11 +343,11 @@ export function createSinker(o: SinkerOptions) {
       const held = w.held
       w.held = []
       w.heldBytes = 0
-      for (const m of held) ingest(w, m)
+      for (const m of held) ingest(w, m.src, m.ticket)
       if (w.held.length === 0 && w.paused) {
         w.paused = false
         consumer.resume([{ topic: w.topic, partitions: [w.partition] }])
-        logger.info('released held stream changes', {
+        logger.debug('released held stream changes', {
           topic: w.topic,
           partition: w.partition,
           messages: held.length,
@@ -313,13 +381,14 @@ export function createSinker(o: SinkerOptions) {
   async function eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) {
     if (stopping) return
     const gen = generation
+    const ticket = catchUp.ticket()
     const w = await workerFor(batch.topic, batch.partition)
     if (w.gen !== generation) return
     w.highWatermark = BigInt(batch.highWatermark)
     // only what was taken is resolved: anything left (a stop, a rebalance) is fetched again
     for (const m of batch.messages) {
       if (stopping || gen !== generation || w.gen !== generation) return
-      ingest(w, sourceOf(batch.topic, batch.partition, m))
+      ingest(w, sourceOf(batch.topic, batch.partition, m), ticket)
       resolveOffset(m.offset)
     }
     // back-pressure: pause consumption (stay in eachBatch) while over budget or while this
@@ -342,8 +411,36 @@ export function createSinker(o: SinkerOptions) {
       if (w.committed >= 0n)
         metrics.lag.set({ topic: w.topic, partition: w.partition }, Number(w.highWatermark - w.committed))
     }
+    catchUp.tick()
     metrics.buffered.set(undefined, bufferedBytes())
     metrics.held.set(undefined, held)
+  }
+
+  /**
+   * The gate works per process: the batch and stream partitions of a table must all be
+   * consumed here. Warns when the group split them (unassigned partitions are not waited for).
+   */
+  async function warnSplitTables(mine: Record<string, number[]>) {
+    const byTable = new Map<string, string[]>()
+    for (const [t, table] of Object.entries(o.topicToTable))
+      if (subscribed(t)) byTable.set(table, [...(byTable.get(table) ?? []), t])
+    for (const [table, topics] of byTable) {
+      if (topics.length < 2 || !topics.some((t) => (mine[t]?.length ?? 0) > 0)) continue
+      try {
+        const missing: string[] = []
+        for (const t of topics) {
+          const n = await partitionCount(t)
+          for (let p = 0; p < n; p++) if (!mine[t]?.includes(p)) missing.push(`${t}-${p}`)
+        }
+        if (missing.length > 0)
+          logger.warn(
+            'the consumer group split the topics of a table: the snapshot/stream handoff is not guaranteed for it',
+            { table, topics, notAssignedHere: missing },
+          )
+      } catch (err) {
+        logger.warn('could not check the assignment of a table', { table, error: err })
+      }
+    }
   }
 
   function newGeneration(reason: string) {
@@ -353,6 +450,7 @@ export function createSinker(o: SinkerOptions) {
       if (w.queued > 0 || w.batcher.hasOpen) metrics.abandoned.inc({ reason })
     }
     workers.clear()
+    catchUp.reset()
   }
 
   return {
@@ -361,6 +459,8 @@ export function createSinker(o: SinkerOptions) {
       consumer.on(consumer.events.REBALANCING, () => newGeneration('rebalance'))
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         newGeneration('rebalance')
+        assignment = e.payload.memberAssignment
+        void warnSplitTables(assignment)
         logger.info('joined the consumer group', {
           generation: e.payload.groupId,
           assignment: e.payload.memberAssignment,
