@@ -34,6 +34,17 @@ describe('stringifyCanonical', () => {
     expect(stringifyCanonical({ d: { rawJson: '12.50' } })).toBe('{"d":12.50}')
   })
 
+  it('renders rows that mix plain and special members like the JSON.stringify of their plain form', () => {
+    const deep = { a: { b: { c: { d: { e: { f: { g: { h: { i: { j: [1, { k: 'x' }] } } } } } } } } } }
+    expect(stringifyCanonical(deep)).toBe(JSON.stringify(deep))
+    const when = new Date(Date.UTC(2024, 2, 4, 5, 6, 7))
+    const row = { id: 1, gone: undefined, zero: -0, at: when, doc: { tags: ['a', null], n: 7n } }
+    const plain = { id: 1, zero: 0, at: when.toISOString(), doc: { tags: ['a', null], n: 7 } }
+    expect(stringifyCanonical(row)).toBe(JSON.stringify(plain))
+    expect(stringifyCanonical({ list: [undefined, 2] })).toBe('{"list":[null,2]}')
+    expect(() => stringifyCanonical({ doc: { deep: [Number.POSITIVE_INFINITY] } })).toThrow(/Infinity/)
+  })
+
   it('refuses values JSON cannot carry', () => {
     expect(() => stringifyCanonical({ x: Number.NaN })).toThrow(/NaN/)
     expect(() => stringifyCanonical({ f: () => 1 })).toThrow(expect.objectContaining({ code: 'CM_VALUE' }))
@@ -50,6 +61,13 @@ describe('stringifyStable', () => {
       expect(stringifyStable(v)).toBe(stableStringify(v))
     },
   )
+
+  it('sorts nested keys and unsorted flat keys, and keeps bigint digits', () => {
+    const v = { b: 1, a: { d: 2, c: [3, { f: 1, e: 2 }] } }
+    expect(stringifyStable(v)).toBe(stableStringify(v))
+    expect(stringifyStable({ id: 18446744073709551615n })).toBe('{"id":18446744073709551615}')
+    expect(stringifyStable({ z: 'last', a: 'first' })).toBe('{"a":"first","z":"last"}')
+  })
 
   it('gives the same text whatever the key order', () => {
     expect(stringifyStable({ table_name: 'o_1', id: 7n })).toBe(
