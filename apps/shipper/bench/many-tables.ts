@@ -11,6 +11,8 @@ import { spawnShipper } from '../test/integration/process-helpers.ts'
 import { benchRules, cleanupDirs } from './bench-setup.ts'
 
 const count = Number(process.env.BENCH_TABLES ?? 5274)
+// BENCH_KAFKA: JSON merged into the kafka section, e.g. '{"worker":false}'
+const kafkaExtra = JSON.parse(process.env.BENCH_KAFKA ?? '{}') as Record<string, unknown>
 const env = readStackEnv()
 const names: string[] = []
 for (let org = 1; names.length < count; org++) {
@@ -51,7 +53,7 @@ try {
       },
     ],
     rulesDir: dirs.rules,
-    kafka: { brokers: kafkaBrokers(), clientId: 'bench-many' },
+    kafka: { brokers: kafkaBrokers(), clientId: 'bench-many', ...kafkaExtra },
     encryption: { key: generateKey(256) },
     checkpoint: { dir: dirs.checkpoints },
     metrics: { port: 0, host: '127.0.0.1' },

@@ -6,6 +6,8 @@
 // Peak RSS with 5,274 tables is in bench/many-tables.ts.
 // Run: pnpm exec tsx bench/pipeline.ts   (env BENCH_ROWS, BENCH_TXN_ROWS to resize)
 
+import { writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
 import { createRequire } from 'node:module'
 import { generateKey } from '@sync/crypto-envelope'
 import { silentLogger } from '@sync/service-kit'
@@ -16,12 +18,38 @@ import { benchRules, cleanupDirs } from './bench-setup.ts'
 
 const bulkRows = Number(process.env.BENCH_ROWS ?? 200_000)
 const txnRows = Number(process.env.BENCH_TXN_ROWS ?? 20_000)
+// BENCH_VARIANTS: configuration variants run one after the other on the same binlog, e.g.
+// '{"kafka":{"worker":false}};{}' (each a JSON object whose sections are merged over the
+// benchmark's configuration); the default is the shipper's default configuration.
+type Variant = Record<string, Record<string, unknown>>
+const variants: Variant[] = (process.env.BENCH_VARIANTS ?? '{}')
+  .split(';')
+  .map((v) => JSON.parse(v) as Variant)
+const parts = new Set((process.env.BENCH_PARTS ?? 'bulk,txn,latency').split(','))
 const env = readStackEnv()
 const table = 'orders'
 const ddl = `CREATE TABLE ${table} (id INT PRIMARY KEY, org_id INT, status VARCHAR(16), amount DECIMAL(12,2),
   note VARCHAR(64), created_at DATETIME, updated_at TIMESTAMP NULL, flag TINYINT)`
 const row = (id: number) =>
   `(${id}, ${id % 97}, 'paid', ${id % 1000}.25, 'note number ${id}', '2024-03-04 05:06:07', '2024-03-04 05:06:07', 1)`
+
+// BENCH_CPU_PROFILE=<prefix>: a V8 CPU profile of each shipper run only (not the workload
+// or the baseline), written to <prefix>-<run>.cpuprofile
+const profilePrefix = process.env.BENCH_CPU_PROFILE
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!profilePrefix) return fn()
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  try {
+    return await fn()
+  } finally {
+    const { profile } = await session.post('Profiler.stop')
+    await writeFile(`${profilePrefix}-${name}.cpuprofile`, JSON.stringify(profile))
+    session.disconnect()
+  }
+}
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>
 async function position(db: Db) {
@@ -67,6 +95,7 @@ async function shipperRun(
   dbName: string,
   start: { file: string; pos: number } | 'now',
   onAck: (keys: string[], at: number) => void,
+  variant: Variant = {},
 ) {
   const topic = uniqueName('bench')
   await kafkaMockControl()?.createTopic(topic, 8, 1)
@@ -85,10 +114,11 @@ async function shipperRun(
         },
       ],
       rulesDir: dirs.rules,
-      kafka: { brokers: kafkaBrokers(), clientId: 'bench' },
+      kafka: { brokers: kafkaBrokers(), clientId: 'bench', ...variant.kafka },
       encryption: { key: generateKey(256) },
       checkpoint: { dir: dirs.checkpoints },
       metrics: { port: 0 },
+      ...(variant.batch ? { batch: variant.batch } : {}),
     },
     {},
     '/',
@@ -106,29 +136,50 @@ async function shipperRun(
   return { shipper, dirs }
 }
 
-async function throughput(db: Db, start: { file: string; pos: number }, rows: number): Promise<number> {
+async function throughput(
+  db: Db,
+  start: { file: string; pos: number },
+  rows: number,
+  variant: Variant,
+): Promise<{ rate: number; batches: number; busy: number; cpuPerRow: number }> {
   let acked = 0
+  let batches = 0
   let t0 = 0
   let done: () => void = () => {}
   const finished = new Promise<void>((r) => (done = r))
   t0 = performance.now()
-  const { shipper, dirs } = await shipperRun(db.name, start, (keys) => {
-    acked += keys.length
-    if (acked >= rows) done()
-  })
+  const elu0 = performance.eventLoopUtilization()
+  const cpu0 = process.cpuUsage()
+  const { shipper, dirs } = await shipperRun(
+    db.name,
+    start,
+    (keys) => {
+      acked += keys.length
+      batches++
+      if (acked >= rows) done()
+    },
+    variant,
+  )
   await finished
   const ms = performance.now() - t0
+  const busy = performance.eventLoopUtilization(elu0).utilization
+  const cpu = process.cpuUsage(cpu0)
   await shipper.stop(5000)
   await cleanupDirs(dirs)
-  return (rows / ms) * 1000
+  return { rate: (rows / ms) * 1000, batches, busy, cpuPerRow: (cpu.user + cpu.system) / rows }
 }
 
 async function compare(name: string, db: Db, start: { file: string; pos: number }, rows: number) {
-  const baseline = await zongjiBaseline(db.name, start, rows)
-  const shipped = await throughput(db, start, rows)
-  console.log(
-    `${name}: ${rows} rows; raw zongji ${Math.round(baseline)} rows/s; shipper ${Math.round(shipped)} rows/s; ratio ${((shipped / baseline) * 100).toFixed(0)}%`,
-  )
+  for (const [i, variant] of variants.entries()) {
+    // each variant gets its own baseline right before it: the machine is shared and noisy
+    const baseline = await zongjiBaseline(db.name, start, rows)
+    const label = `${name.split(' ')[0] as string}-${i}`
+    const shipped = await profiled(label, () => throughput(db, start, rows, variant))
+    const tag = variants.length > 1 ? ` [${JSON.stringify(variant)}]` : ''
+    console.log(
+      `${name}${tag}: ${rows} rows; raw zongji ${Math.round(baseline)} rows/s; shipper ${Math.round(shipped.rate)} rows/s; ratio ${((shipped.rate / baseline) * 100).toFixed(0)}% (${shipped.batches} batches of ${Math.round(rows / shipped.batches)} messages on average; main thread busy ${(shipped.busy * 100).toFixed(0)}%; process CPU ${shipped.cpuPerRow.toFixed(1)} µs/row)`,
+    )
+  }
 }
 
 async function latency(db: Db) {
@@ -176,18 +227,22 @@ try {
   console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`)
   // bulk: multi-row INSERTs of 1,000 rows
   let start = await position(db)
-  for (let i = 0; i < bulkRows; i += 1000) {
-    await db.query(
-      `INSERT INTO ${table} VALUES ${Array.from({ length: Math.min(1000, bulkRows - i) }, (_, j) => row(i + j + 1)).join(',')}`,
-    )
+  if (parts.has('bulk')) {
+    for (let i = 0; i < bulkRows; i += 1000) {
+      await db.query(
+        `INSERT INTO ${table} VALUES ${Array.from({ length: Math.min(1000, bulkRows - i) }, (_, j) => row(i + j + 1)).join(',')}`,
+      )
+    }
+    await compare('bulk insert (1,000-row statements)', db, start, bulkRows)
   }
-  await compare('bulk insert (1,000-row statements)', db, start, bulkRows)
-  // single-row transactions
-  await db.query(`TRUNCATE ${table}`)
-  start = await position(db)
-  for (let i = 1; i <= txnRows; i++) await db.query(`INSERT INTO ${table} VALUES ${row(i)}`)
-  await compare('single-row transactions', db, start, txnRows)
-  await latency(db)
+  if (parts.has('txn')) {
+    // single-row transactions
+    await db.query(`TRUNCATE ${table}`)
+    start = await position(db)
+    for (let i = 1; i <= txnRows; i++) await db.query(`INSERT INTO ${table} VALUES ${row(i)}`)
+    await compare('single-row transactions', db, start, txnRows)
+  }
+  if (parts.has('latency')) await latency(db)
 } finally {
   await db.drop()
 }
