@@ -32,6 +32,8 @@ export interface KafkaSettings {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
   compression: 'none' | 'gzip'
   idempotent: boolean
+  /** Run the kafkajs producer on a worker thread. */
+  worker: boolean
   requestTimeoutMs: number
   connectionTimeoutMs: number
 }
@@ -86,6 +88,7 @@ const kafkaFields = [
   'sasl',
   'compression',
   'idempotent',
+  'worker',
   'requestTimeoutMs',
   'connectionTimeoutMs',
 ]
@@ -192,6 +195,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: strin
       ...(saslOut ? { sasl: saslOut } : {}),
       compression: k.oneOf('compression', ['none', 'gzip'] as const, 'none'),
       idempotent: k.boolean('idempotent', false),
+      worker: k.boolean('worker', false),
       requestTimeoutMs: k.int('requestTimeoutMs', 100, 600_000, 30_000) ?? 30_000,
       connectionTimeoutMs: k.int('connectionTimeoutMs', 100, 600_000, 10_000) ?? 10_000,
     }

@@ -33,6 +33,7 @@ describe('shipper config', () => {
     expect(c.kafka).toMatchObject({
       brokers: ['k1:9092'],
       idempotent: false,
+      worker: false,
       compression: 'none',
       ssl: false,
     })
