@@ -130,6 +130,8 @@ export async function composeSinker(config: Readonly<SinkerConfig>, options: Com
       groupId: k.groupId,
       sessionTimeout: k.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(k.sessionTimeoutMs / 3)),
+      // a partition resumed after a hold joins the next fetch: keep idle fetches short
+      maxWaitTimeInMs: 500,
     }),
     admin: kafka.admin(),
     producer: kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: true }),

@@ -76,6 +76,8 @@ export interface Worker {
 }
 
 const maxQueuedBatches = 2
+/** Held bytes of a partition waiting for catch-up before it is paused. */
+const maxHeldUnpausedBytes = 16 * 1024 * 1024
 
 /** A change read from the binlog (not a snapshot row, not a control message). */
 function isStreamChange(headers: Readonly<Record<string, string>>): boolean {
@@ -268,12 +270,18 @@ export function createSinker(o: SinkerOptions) {
       if (w.held.length === 0) enqueue(w, w.batcher.cutNow())
       w.held.push({ src, ticket })
       w.heldBytes += size
-      if (!w.paused) {
+      // a catch-up wait is short (one end-offset request): the partition keeps fetching
+      // into the held list, so one request covers many fetches; a snapshot wait (or a big
+      // held list) pauses it
+      if (!w.paused && (gate.isOpen(table) || w.heldBytes > maxHeldUnpausedBytes)) {
         w.paused = true
         consumer.pause([{ topic: w.topic, partitions: [w.partition] }])
-        const what = { topic: w.topic, partition: w.partition, table }
-        if (behind) logger.debug('holding stream changes until the batch topics are caught up', what)
-        else logger.info('holding stream changes behind an open snapshot', what)
+        logger.info('holding stream changes behind an open snapshot', {
+          topic: w.topic,
+          partition: w.partition,
+          table,
+          held: w.held.length,
+        })
       }
       return
     }
@@ -364,7 +372,11 @@ export function createSinker(o: SinkerOptions) {
 
   /** Over the memory budget: flush the biggest open buffers first. */
   function relieveMemory() {
-    let over = bufferedBytes() - o.flush.memoryBudgetBytes
+    // held messages cannot be flushed (they wait for other partitions): not counted here,
+    // their partitions are paused instead
+    let heldBytes = 0
+    for (const w of workers.values()) heldBytes += w.heldBytes
+    let over = bufferedBytes() - heldBytes - o.flush.memoryBudgetBytes
     if (over <= 0) return false
     const byBytes = [...workers.values()]
       .filter((w) => w.batcher.hasOpen)
