@@ -1,0 +1,182 @@
+// What kafkajs 2.2.4 spends per message to encode a Produce request (grouping per
+// partition, record batch, request framing), without the network, in process CPU time:
+//   - the shipper's message shape (11 headers) against the same messages without headers
+//   - batch sizes (kafkajs groups a topic's messages with `[...current, message]`, which is
+//     quadratic in the messages per partition)
+//   - the same request with a record encoder that writes one exactly sized buffer per
+//     record (varints in place, headers inline) and a linear grouping: byte-identical
+//     output, checked here; what a patch of kafkajs would save (not used by the shipper)
+// Run: pnpm exec tsx bench/kafkajs-encoding.ts
+
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.resolve('kafkajs'))
+const base = require.resolve('kafkajs').replace(/index\.js$/, 'src/')
+type Enc = { buf: Buffer; offset: number; buffer: Buffer }
+type Msg = { key: string; value: string; headers?: Record<string, string>; partition?: number }
+
+if (process.env.KAFKAJS_LEAN === '1') installLeanEncoder()
+const group = require(`${base}producer/groupMessagesPerPartition`)
+const partitioners = require(`${base}producer/partitioners/default`)
+const produce = require(`${base}protocol/requests/produce/v3/request`)
+const createRequest = require(`${base}protocol/request`)
+
+const headers = (i: number): Record<string, string> => ({
+  'sync-version': '1',
+  'sync-format': 'seed',
+  'sync-op': 'upsert',
+  'sync-kind': 'insert',
+  'sync-db': 'bench_ship_0a1b2c',
+  'sync-table': 'orders',
+  'sync-target': 'bench',
+  'sync-binlog-file': 'mysql-bin.000012',
+  'sync-binlog-pos': String(123_456_789 + i),
+  'sync-gtid': '0-1-12345',
+  'sync-event-time': '1732252800000',
+})
+const messages = (n: number, withHeaders: boolean): Msg[] =>
+  Array.from({ length: n }, (_, i) => ({
+    key: `{"id":${i}}`,
+    value: `{"nonce":"${randomBytes(16).toString('hex')}","ciphertext":"${randomBytes(230).toString('hex')}"}`,
+    ...(withHeaders ? { headers: headers(i) } : {}),
+  }))
+const partitionMetadata = Array.from({ length: 8 }, (_, i) => ({ partitionId: i, leader: i % 3 }))
+
+async function encode(msgs: Msg[]): Promise<Buffer> {
+  const per = group({ topic: 't', partitionMetadata, messages: msgs, partitioner: partitioners() })
+  const topicData = [
+    {
+      topic: 't',
+      partitions: Object.keys(per).map((p) => ({ partition: Number(p), firstSequence: 0, messages: per[p] })),
+    },
+  ]
+  const request = produce({ acks: -1, timeout: 30_000, topicData })
+  return ((await createRequest({ correlationId: 1, clientId: 'bench', request })) as Enc).buffer
+}
+
+/** CPU µs per message, best of 5 rounds. */
+async function cpuPerMessage(msgs: Msg[]): Promise<number> {
+  let best = Number.POSITIVE_INFINITY
+  for (let r = 0; r < 5; r++) {
+    const c0 = process.cpuUsage()
+    await encode(msgs)
+    const c = process.cpuUsage(c0)
+    best = Math.min(best, (c.user + c.system) / msgs.length)
+  }
+  return best
+}
+
+if (process.env.KAFKAJS_CHILD === '1') {
+  const out: Record<string, number> = {}
+  for (const n of [1000, 5000, 20000]) out[`headers ${n}`] = await cpuPerMessage(messages(n, true))
+  out['no headers 5000'] = await cpuPerMessage(messages(5000, false))
+  // a fixed sample, to compare the bytes of both encoders
+  const sample = messages(50, true).map((m, i) => ({
+    ...m,
+    value: `{"v":"${'é'.repeat(i)}"}`,
+    timestamp: 1_700_000_000_000 + i,
+  }))
+  out.digest = Number.parseInt(
+    (await import('node:crypto'))
+      .createHash('sha1')
+      .update(await encode(sample))
+      .digest('hex')
+      .slice(0, 8),
+    16,
+  )
+  console.log(JSON.stringify(out))
+} else {
+  const run = (lean: boolean) => {
+    const r = spawnSync(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname], {
+      env: { ...process.env, KAFKAJS_CHILD: '1', KAFKAJS_LEAN: lean ? '1' : '0' },
+      encoding: 'utf8',
+    })
+    if (r.status !== 0) throw new Error(r.stderr)
+    return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, number>
+  }
+  const stock = run(false)
+  const lean = run(true)
+  console.log(
+    `node ${process.version}, kafkajs ${require('kafkajs/package.json').version}; CPU µs per message`,
+  )
+  for (const k of Object.keys(stock).filter((k) => k !== 'digest')) {
+    console.log(`${k.padEnd(18)} kafkajs ${stock[k]?.toFixed(1)}  lean record encoder ${lean[k]?.toFixed(1)}`)
+  }
+  console.log(`same bytes: ${stock.digest === lean.digest}`)
+}
+
+/** The lean record encoder and linear grouping, installed before kafkajs loads them. */
+function installLeanEncoder(): void {
+  const Encoder = require(`${base}protocol/encoder`) as new (size?: number) => Enc
+  const zz = (v: number) => (v << 1) ^ (v >> 31)
+  const size = (v: number) => {
+    let n = 1
+    for (let x = v; (x & 0xffffff80) !== 0; x >>>= 7) n++
+    return n
+  }
+  const put = (buf: Buffer, at: number, v: number) => {
+    let o = at
+    let x = v
+    while ((x & 0xffffff80) !== 0) {
+      buf[o++] = (x & 0x7f) | 0x80
+      x >>>= 7
+    }
+    buf[o++] = x
+    return o
+  }
+  const bytes = (v: unknown) => (v == null ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'))
+  const record = (r: {
+    offsetDelta?: number
+    timestampDelta?: number
+    key?: unknown
+    value?: unknown
+    headers?: Record<string, unknown>
+  }): Enc => {
+    const fields: Array<Buffer | null> = [bytes(r.key), bytes(r.value)]
+    const hs: Array<Buffer | null> = []
+    for (const [k, v] of Object.entries(r.headers ?? {}))
+      for (const one of Array.isArray(v) ? v : [v]) hs.push(Buffer.from(k, 'utf8'), bytes(one))
+    const ts = Number(r.timestampDelta ?? 0)
+    const od = r.offsetDelta ?? 0
+    let body = 1 + size(zz(ts)) + size(zz(od)) + size(zz(hs.length / 2))
+    for (const b of [...fields, ...hs]) body += b ? size(zz(b.length)) + b.length : 1
+    const e = new Encoder(size(zz(body)) + body)
+    const buf = e.buf
+    let o = put(buf, 0, zz(body))
+    buf[o++] = 0
+    o = put(buf, o, zz(ts))
+    o = put(buf, o, zz(od))
+    const write = (b: Buffer | null) => {
+      if (!b) return void (o = put(buf, o, zz(-1)))
+      o = put(buf, o, zz(b.length))
+      o += b.copy(buf, o)
+    }
+    for (const b of fields) write(b)
+    o = put(buf, o, zz(hs.length / 2))
+    for (const b of hs) write(b)
+    e.offset = o
+    return e
+  }
+  const grouping = (o: {
+    topic: string
+    partitionMetadata: unknown[]
+    messages: unknown[]
+    partitioner: (a: unknown) => number
+  }) => {
+    const out: Record<number, unknown[]> = {}
+    if (o.partitionMetadata.length === 0) return out
+    for (const message of o.messages) {
+      const p = o.partitioner({ topic: o.topic, partitionMetadata: o.partitionMetadata, message })
+      ;(out[p] ??= []).push(message)
+    }
+    return out
+  }
+  for (const [path, exports] of [
+    [`${base}protocol/recordBatch/record/v0/index.js`, record],
+    [`${base}producer/groupMessagesPerPartition.js`, grouping],
+  ] as const) {
+    require.cache[path] = { id: path, filename: path, loaded: true, exports } as never
+  }
+}
