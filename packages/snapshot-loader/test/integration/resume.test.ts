@@ -87,7 +87,9 @@ it('continues after a sink failure from the last acknowledged chunk, with every 
 })
 
 it('stops on abort after the current chunk, reports progress, and resumes', async () => {
-  const db = await table(600)
+  // Reads run at most a few chunks ahead of acknowledged sends; with 3,000 rows in chunks of
+  // 100 an abort after the second chunk can never let the whole table through.
+  const db = await table(3000)
   const dir = await mkdtemp(join(tmpdir(), 'snap-'))
   const stateStore = createFileStateStore(join(dir, 'state.json'))
   const rec = recordingSink(1)
@@ -122,11 +124,11 @@ it('stops on abort after the current chunk, reports progress, and resumes', asyn
   const saved = await stateStore.load()
   const rows = saved?.tables[`${db.name}.t`]?.rows ?? 0
   expect(rows).toBeGreaterThanOrEqual(200)
-  expect(rows).toBeLessThan(600)
+  expect(rows).toBeLessThan(3000)
 
   const report = await createSnapshotLoader(options).run({ table: { database: db.name, table: 't' } })
-  expect(report.rowsThisRun).toBe(600 - rows)
-  expect(report.tables[0]?.rows).toBe(600)
+  expect(report.rowsThisRun).toBe(3000 - rows)
+  expect(report.tables[0]?.rows).toBe(3000)
 })
 
 it('refuses saved progress of another scope or snapshot id (SNAP_STATE)', async () => {
