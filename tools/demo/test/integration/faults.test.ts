@@ -20,6 +20,16 @@ async function expectConverged(what: string): Promise<void> {
   expect(p.doubleApplied(), `${what}: loads applied twice`).toEqual([])
 }
 
+/** Runs `body` while a workload runs, and stops the workload whatever happens. */
+async function withWorkload(perSecond: number, seed: number, body: () => Promise<void>): Promise<void> {
+  const load = p.startWorkload(perSecond, seed, tables)
+  try {
+    await body()
+  } finally {
+    await load.stop()
+  }
+}
+
 async function restart(name: 'shipper' | 'sinker') {
   const i = p.apps.findIndex(
     (a) => a.name === name && a.child.exitCode === null && a.child.signalCode === null,
@@ -50,60 +60,66 @@ describe.skipIf(!readStackEnv().local.kafka)('faults (the mock broker is needed 
 
   it.each([11, 23, 37])('survives kill -9 of the shipper at a random point (seed %i)', async (seed) => {
     const r = createRandom(seed)
-    const load = p.startWorkload(40, seed, tables)
-    await sleep(r.int(300, 2_500))
-    await restart('shipper')
-    await sleep(r.int(500, 2_000))
-    await load.stop()
+    await withWorkload(40, seed, async () => {
+      await sleep(r.int(300, 2_500))
+      await restart('shipper')
+      await sleep(r.int(500, 2_000))
+    })
     await expectConverged(`shipper kill -9, seed ${seed}`)
   })
 
   it('survives kill -9 of the sinker mid-load', async () => {
-    const load = p.startWorkload(60, 5, tables)
-    await sleep(1_700)
-    await restart('sinker')
-    await sleep(1_000)
-    await load.stop()
+    await withWorkload(60, 5, async () => {
+      await sleep(1_700)
+      await restart('sinker')
+      await sleep(1_000)
+    })
     await expectConverged('sinker kill -9')
   })
 
   it('survives a Kafka broker going down and up', async () => {
     const control = kafkaMockControl()!
-    const load = p.startWorkload(40, 7, tables)
-    await sleep(500)
-    await control.brokerDown(1)
-    await sleep(4_000)
-    await control.brokerUp(1)
-    await load.stop()
+    await withWorkload(40, 7, async () => {
+      await sleep(500)
+      await control.brokerDown(1)
+      try {
+        await sleep(4_000)
+      } finally {
+        await control.brokerUp(1)
+      }
+    })
     await expectConverged('broker down/up')
   })
 
   it('survives Stream Load 5xx, client timeouts and Publish Timeout', async () => {
-    const load = p.startWorkload(40, 9, tables)
-    p.emulator.setFault({ kind: 'http-error', status: 503, times: 3 })
-    await sleep(1_500)
-    // applied, but the answer comes after the sinker's 4 s request timeout: a retry with the same label
-    p.emulator.setFault({ kind: 'latency', ms: 6_000, phase: 'after-apply', times: 1 })
-    await sleep(1_500)
-    p.emulator.setFault({ kind: 'publish-timeout', visibleAfterMs: 1_000, times: 2 })
-    await sleep(1_500)
-    await load.stop()
-    await expectConverged('Stream Load faults')
-    p.emulator.clearFaults()
+    await withWorkload(40, 9, async () => {
+      p.emulator.setFault({ kind: 'http-error', status: 503, times: 3 })
+      await sleep(1_500)
+      // applied, but the answer comes after the sinker's 4 s request timeout: a retry with the same label
+      p.emulator.setFault({ kind: 'latency', ms: 6_000, phase: 'after-apply', times: 1 })
+      await sleep(1_500)
+      p.emulator.setFault({ kind: 'publish-timeout', visibleAfterMs: 1_000, times: 2 })
+      await sleep(1_500)
+    })
+    try {
+      await expectConverged('Stream Load faults')
+    } finally {
+      p.emulator.clearFaults()
+    }
   })
 
   it('survives KILL of the binlog dump connection on the server', async () => {
     const admin = await connectMysql()
     try {
-      const load = p.startWorkload(40, 13, tables)
-      await sleep(1_000)
-      const [dumps] = (await admin.query(
-        "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'",
-      )) as [Array<{ id: number }>, unknown]
-      expect(dumps.length).toBeGreaterThan(0)
-      for (const d of dumps) await admin.query(`KILL ${d.id}`).catch(() => undefined)
-      await sleep(1_500)
-      await load.stop()
+      await withWorkload(40, 13, async () => {
+        await sleep(1_000)
+        const [dumps] = (await admin.query(
+          "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'",
+        )) as [Array<{ id: number }>, unknown]
+        expect(dumps.length).toBeGreaterThan(0)
+        for (const d of dumps) await admin.query(`KILL ${d.id}`).catch(() => undefined)
+        await sleep(1_500)
+      })
     } finally {
       await admin.end()
     }
@@ -114,15 +130,15 @@ describe.skipIf(!readStackEnv().local.kafka)('faults (the mock broker is needed 
     await p.sql(
       `INSERT INTO \`${p.scenario.database}\`.order_202403 (OrderNo, orgId, Amount, Status, createTime) SELECT CONCAT('S', seq), 2, seq / 100, 'new', '2024-03-15 10:00:00' FROM seq_1_to_4000`,
     )
-    const load = p.startWorkload(40, 17, tables)
-    const child = p.spawnSnapshot('orders_by_month', 500)
-    await sleep(2_000)
-    child.kill('SIGKILL')
-    await new Promise((r) => child.once('exit', r))
-    await p.snapshot('orders_by_month', 500) // resumes from the state file
-    await load.stop()
+    await withWorkload(40, 17, async () => {
+      const child = p.spawnSnapshot('orders_by_month', 500)
+      await sleep(2_000)
+      child.kill('SIGKILL')
+      await new Promise((r) => child.once('exit', r))
+      await p.snapshot('orders_by_month', 500) // resumes from the state file
+    })
     await expectConverged('snapshot interrupted and resumed')
-  })
+  }, 180_000)
 
   it('catches up after a sinker restart with a large backlog', async () => {
     const sinker = p.apps.find((a) => a.name === 'sinker' && a.child.exitCode === null)
@@ -130,9 +146,9 @@ describe.skipIf(!readStackEnv().local.kafka)('faults (the mock broker is needed 
     await p.sql(
       `INSERT INTO \`${p.scenario.database}\`.order_org1_202401 (OrderNo, orgId, Amount, Status, createTime) SELECT CONCAT('B', seq), 1, seq / 100, 'paid', '2024-01-20 10:00:00' FROM seq_1_to_8000`,
     )
-    const load = p.startWorkload(40, 19, tables)
-    await sleep(2_000)
-    await load.stop()
+    await withWorkload(40, 19, async () => {
+      await sleep(2_000)
+    })
     await p.startSinker('sinker', { target: { requestTimeoutMs: 4_000 } })
     await expectConverged('sinker restart after a backlog')
   })
