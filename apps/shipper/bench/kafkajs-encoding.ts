@@ -149,7 +149,10 @@ function installLeanEncoder(): void {
     o = put(buf, o, zz(ts))
     o = put(buf, o, zz(od))
     const write = (b: Buffer | null) => {
-      if (!b) return void (o = put(buf, o, zz(-1)))
+      if (!b) {
+        o = put(buf, o, zz(-1))
+        return
+      }
       o = put(buf, o, zz(b.length))
       o += b.copy(buf, o)
     }
@@ -169,7 +172,9 @@ function installLeanEncoder(): void {
     if (o.partitionMetadata.length === 0) return out
     for (const message of o.messages) {
       const p = o.partitioner({ topic: o.topic, partitionMetadata: o.partitionMetadata, message })
-      ;(out[p] ??= []).push(message)
+      const list = out[p] ?? []
+      list.push(message)
+      out[p] = list
     }
     return out
   }
