@@ -21,7 +21,10 @@ import {
   workloadStep,
 } from './scenario.ts'
 
+// `bash scripts/demo.sh -- --seconds 60` reaches here with the `--` still in front
+const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'))
 const { values } = parseArgs({
+  args,
   options: {
     seconds: { type: 'string', default: '30' },
     rows: { type: 'string', default: '5000' },
