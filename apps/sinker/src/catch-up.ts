@@ -13,6 +13,8 @@
 // end-offset request before it is sent. A target (the end offsets of a request) reached on
 // every partition lets through every ticket older than the request's.
 
+import { SinkerError } from './errors.ts'
+
 export interface CatchUpOptions {
   /** End offsets (high) and log start offsets (low) of every partition of `topic`. */
   fetchEnds(topic: string): Promise<Array<{ partition: number; high: bigint; low: bigint }>>
@@ -27,6 +29,12 @@ export interface CatchUpOptions {
   /** Called when a topic caught up further (held changes may go on). */
   onCaughtUp(): void
   onError(topic: string, err: unknown): void
+  /**
+   * How long one end-offset request may take before it is given up and asked again
+   * (default 15 s). Without a bound, one request that never settles (a connection lost
+   * mid-request) would hold every stream change of the topic's tables for good.
+   */
+  requestTimeoutMs?: number
 }
 
 interface Target {
@@ -42,7 +50,28 @@ interface TopicState {
   targets: Target[]
 }
 
+/** `p`, or a SINK_CATCH_UP_TIMEOUT error after `ms` (the timer never keeps the process alive). */
+function within<T>(p: Promise<T>, topic: string, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new SinkerError(
+            'SINK_CATCH_UP_TIMEOUT',
+            `the end offsets of ${topic} did not arrive within ${ms} ms; asking again`,
+            { retriable: true },
+          ),
+        ),
+      ms,
+    )
+    timer.unref?.()
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
+
 export function createCatchUp(o: CatchUpOptions) {
+  const requestTimeoutMs = o.requestTimeoutMs ?? 15_000
   let tickets = 0
   let topics = new Map<string, TopicState>()
 
@@ -86,7 +115,11 @@ export function createCatchUp(o: CatchUpOptions) {
     s.inFlight = true
     const ticket = ++tickets
     try {
-      const [ends, committed] = await Promise.all([o.fetchEnds(topic), o.fetchCommitted(topic)])
+      const [ends, committed] = await within(
+        Promise.all([o.fetchEnds(topic), o.fetchCommitted(topic)]),
+        topic,
+        requestTimeoutMs,
+      )
       const target: Target = { ticket, ends: new Map() }
       for (const { partition, high, low } of ends) {
         const c = committed.get(partition)

@@ -4,6 +4,8 @@ export const sinkerErrorCodes = {
   SINK_SCHEMA: 'SINK_SCHEMA',
   /** The partition was revoked (rebalance) while a batch was being handled: it is abandoned. */
   SINK_REVOKED: 'SINK_REVOKED',
+  /** A batch topic's end offsets did not arrive in time: the request is given up and sent again. */
+  SINK_CATCH_UP_TIMEOUT: 'SINK_CATCH_UP_TIMEOUT',
 } as const
 
 export type SinkerErrorCode = keyof typeof sinkerErrorCodes

@@ -122,3 +122,46 @@ describe('catching up with a batch topic', () => {
     expect(s.c.caughtUp('b', t)).toBe(false)
   })
 })
+
+describe('an end-offset request that never answers', () => {
+  // Root cause of stream changes held for good: a request in flight blocked every later
+  // one, so a request lost with its connection (no answer, no error) kept the topic's
+  // stream changes waiting forever. Each request is now bounded and asked again.
+  it('is given up after requestTimeoutMs and asked again, so held changes go on', async () => {
+    let requests = 0
+    const errors: unknown[] = []
+    let caughtUpCalls = 0
+    const c = createCatchUp({
+      fetchEnds: async () => {
+        requests += 1
+        // the first request is lost: it never settles
+        if (requests === 1) return new Promise<never>(() => {})
+        return [{ partition: 0, high: 3n, low: 0n }]
+      },
+      fetchCommitted: async () => new Map(),
+      applied: () => 3n,
+      assigned: () => true,
+      fromBeginning: true,
+      onCaughtUp: () => {
+        caughtUpCalls += 1
+      },
+      onError: (_t, err) => errors.push(err),
+      requestTimeoutMs: 30,
+    })
+    const t = c.ticket()
+    expect(c.caughtUp('b', t)).toBe(false)
+    expect(requests).toBe(1)
+    // before the bound, no second request: one request covers many fetches
+    c.tick()
+    expect(requests).toBe(1)
+    await new Promise((r) => setTimeout(r, 60))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ code: 'SINK_CATCH_UP_TIMEOUT', retriable: true })
+    // the ticket is still wanted: the retry answers and lets it through
+    c.tick()
+    expect(requests).toBe(2)
+    await new Promise((r) => setTimeout(r, 0))
+    expect(caughtUpCalls).toBe(1)
+    expect(c.caughtUp('b', t)).toBe(true)
+  })
+})
