@@ -64,6 +64,9 @@ export interface Worker {
   /** Messages waiting behind the gate, each with the ticket of the fetch that brought it. */
   held: Array<{ src: SourceMessage; ticket: number }>
   heldBytes: number
+  /** When the held list last went from empty to non-empty, and when that was last reported. */
+  heldSince?: number | undefined
+  heldReportedAt?: number | undefined
   paused: boolean
   queued: number
   queuedBytes: number
@@ -76,6 +79,8 @@ export interface Worker {
 }
 
 const maxQueuedBatches = 2
+/** A partition holding stream changes for longer than this is reported (and again each period). */
+const longHoldMs = 30_000
 /** Held bytes of a partition waiting for catch-up before it is paused. */
 const maxHeldUnpausedBytes = 16 * 1024 * 1024
 
@@ -267,7 +272,10 @@ export function createSinker(o: SinkerOptions) {
     const held = w.held.length > 0
     const behind = !held && stream && !w.batcher.replaying && behindBatchTopics(table, src.topic, ticket)
     if (held || behind || (!w.batcher.replaying && gate.mustHold(table, src.headers))) {
-      if (w.held.length === 0) enqueue(w, w.batcher.cutNow())
+      if (w.held.length === 0) {
+        enqueue(w, w.batcher.cutNow())
+        w.heldSince ??= now()
+      }
       w.held.push({ src, ticket })
       w.heldBytes += size
       // a catch-up wait is short (one end-offset request): the partition keeps fetching
@@ -352,6 +360,10 @@ export function createSinker(o: SinkerOptions) {
       w.held = []
       w.heldBytes = 0
       for (const m of held) ingest(w, m.src, m.ticket)
+      if (w.held.length === 0) {
+        w.heldSince = undefined
+        w.heldReportedAt = undefined
+      }
       if (w.held.length === 0 && w.paused) {
         w.paused = false
         consumer.resume([{ topic: w.topic, partitions: [w.partition] }])
@@ -413,6 +425,26 @@ export function createSinker(o: SinkerOptions) {
     }
   }
 
+  /** A hold that lasts is reported with what it waits for: the snapshot gate or the batch topics. */
+  function reportLongHold(w: Worker, t: number) {
+    if (w.held.length === 0 || w.heldSince === undefined || t - w.heldSince < longHoldMs) return
+    if (w.heldReportedAt !== undefined && t - w.heldReportedAt < longHoldMs) return
+    w.heldReportedAt = t
+    const first = w.held[0]!.src
+    const table = tableOf(first.topic, first.headers)
+    logger.warn('stream changes held for a long time', {
+      topic: w.topic,
+      partition: w.partition,
+      table,
+      held: w.held.length,
+      heldMs: t - w.heldSince,
+      firstOffset: first.offset,
+      waitingFor: gate.isOpen(table) ? 'an open snapshot' : 'the batch topics to be caught up',
+      snapshotReleasedUpTo: gate.released(table),
+      batchTopics: batchTopicsOf(table, w.topic),
+    })
+  }
+
   function tick() {
     const t = now()
     let held = 0
@@ -420,6 +452,7 @@ export function createSinker(o: SinkerOptions) {
       if (w.gen !== generation) continue
       enqueue(w, w.batcher.cutIfDue(t))
       held += w.held.length
+      reportLongHold(w, t)
       if (w.committed >= 0n)
         metrics.lag.set({ topic: w.topic, partition: w.partition }, Number(w.highWatermark - w.committed))
     }
