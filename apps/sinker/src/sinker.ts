@@ -126,7 +126,10 @@ export function createSinker(o: SinkerOptions) {
     },
     assigned: (topic, partition) => assignment[topic]?.includes(partition) ?? false,
     fromBeginning: o.fromBeginning,
-    onCaughtUp: () => releaseHeld(),
+    onCaughtUp: () => {
+      releaseHeld()
+      closeEndedSnapshots()
+    },
     onError: (topic, err) =>
       logger.warn('could not read the end offsets of a batch topic', { topic, error: err }),
   })
@@ -158,10 +161,37 @@ export function createSinker(o: SinkerOptions) {
       let moved = false
       for (const { table, control } of controls)
         moved = gate.applied(table, w.topic, w.partition, partitionCounts.get(w.topic) ?? 1, control) || moved
+      for (const { table, control } of controls) {
+        if (control.type !== 'snapshot-end' || endTickets.has(table)) continue
+        const part = gate.endedInPart(table)
+        if (part) endTickets.set(table, { ...part, ticket: catchUp.ticket() })
+      }
       if (moved) releaseHeld()
       catchUp.check()
+      closeEndedSnapshots()
     },
   })
+
+  /**
+   * Snapshots ended on some partitions only (this process started in the middle of them):
+   * closed once their batch topic is applied up to end offsets fetched after the end was.
+   */
+  const endTickets = new Map<string, { snapshotId: string; batchTopic: string; ticket: number }>()
+  function closeEndedSnapshots() {
+    let moved = false
+    for (const [table, e] of endTickets) {
+      if (!catchUp.caughtUp(e.batchTopic, e.ticket)) continue
+      endTickets.delete(table)
+      if (!gate.close(table, e.snapshotId)) continue
+      moved = true
+      logger.info('snapshot closed: its batch topic is applied past snapshot-end on every partition', {
+        table,
+        snapshotId: e.snapshotId,
+        topic: e.batchTopic,
+      })
+    }
+    if (moved) releaseHeld()
+  }
 
   const tableOf = (topic: string, headers: Record<string, string>) =>
     o.topicToTable[topic] ?? headers['sync-target'] ?? topic
@@ -457,6 +487,7 @@ export function createSinker(o: SinkerOptions) {
         metrics.lag.set({ topic: w.topic, partition: w.partition }, Number(w.highWatermark - w.committed))
     }
     catchUp.tick()
+    closeEndedSnapshots()
     metrics.buffered.set(undefined, bufferedBytes())
     metrics.held.set(undefined, held)
   }

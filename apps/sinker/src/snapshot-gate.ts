@@ -5,6 +5,12 @@
 // of the batch topic (chunk-done is written to each partition after that chunk's rows).
 // Held changes are replayed in order afterwards; each carries the full row, so the last
 // one wins and the target converges to the source.
+//
+// A process that starts in the middle of a snapshot (a restart, a rebalance) sees only the
+// control messages after the committed offsets: partitions whose snapshot-end a previous
+// owner applied never end here. Once snapshot-end was applied on one partition, every chunk
+// is in Kafka; the sinker closes the snapshot when the batch topic is applied up to end
+// offsets fetched after that (endedInPart → catch-up → close).
 import {
   comparePositions,
   controlHeader,
@@ -37,6 +43,14 @@ export interface SnapshotGate {
   /** The position stream changes of `table` may reach, or undefined (no chunk applied yet). */
   released(table: string): string | undefined
   isOpen(table: string): boolean
+  /**
+   * The snapshot of `table` if it is still open although snapshot-end was applied on some
+   * partition: a process that started in the middle of it never sees the control messages
+   * a previous owner applied, so it cannot count every partition's end itself.
+   */
+  endedInPart(table: string): { snapshotId: string; batchTopic: string } | undefined
+  /** Closes the snapshot `snapshotId` of `table` (its batch topic was applied past every end). */
+  close(table: string, snapshotId: string): boolean
 }
 
 export function createSnapshotGate(): SnapshotGate {
@@ -108,5 +122,14 @@ export function createSnapshotGate(): SnapshotGate {
     },
     released,
     isOpen: (table) => open.has(table),
+    endedInPart(table) {
+      const s = open.get(table)
+      return s && s.ended.size > 0 ? { snapshotId: s.snapshotId, batchTopic: s.batchTopic } : undefined
+    },
+    close(table, snapshotId) {
+      if (open.get(table)?.snapshotId !== snapshotId) return false
+      open.delete(table)
+      return true
+    },
   }
 }
