@@ -24,6 +24,13 @@ export interface PipelineOptions {
   shipper?: Record<string, unknown>
 }
 
+export interface SnapshotOptions {
+  /** Rows per chunk (default 20,000). */
+  chunkRows?: number
+  /** Names the snapshot's state file; the default is one per rule. */
+  run?: string
+}
+
 export const targets = ['ods_order', 'ods_order_org', 'ods_user'] as const
 
 export async function createPipeline(options: PipelineOptions = {}) {
@@ -216,8 +223,17 @@ export async function createPipeline(options: PipelineOptions = {}) {
       return app
     },
 
-    snapshotArgs(rule: string, chunkRows = 20_000): string[] {
-      const state = join(dir, `snapshot-${rule}.state.json`)
+    /** Where a snapshot of `rule` keeps its progress. */
+    snapshotStatePath(rule: string, options: SnapshotOptions = {}): string {
+      return join(dir, `snapshot-${rule}${options.run ? `-${options.run}` : ''}.state.json`)
+    },
+
+    /**
+     * ops-cli arguments for a snapshot of `rule`. `run` names the state file: a run with the
+     * same name resumes (or, once complete, does nothing); a new name starts a new snapshot.
+     */
+    snapshotArgs(rule: string, options: SnapshotOptions = {}): string[] {
+      const state = pipeline.snapshotStatePath(rule, options)
       return [
         'snapshot',
         '--rules',
@@ -229,19 +245,19 @@ export async function createPipeline(options: PipelineOptions = {}) {
         '--state',
         state,
         '--chunk-rows',
-        String(chunkRows),
+        String(options.chunkRows ?? 20_000),
         '--json',
       ]
     },
 
     /** Snapshots a rule through ops-cli (resumable: the state file lives in the run folder). */
-    async snapshot(rule: string, chunkRows?: number): Promise<string> {
-      return (await runOpsCli(pipeline.snapshotArgs(rule, chunkRows), appEnv)).stdout
+    async snapshot(rule: string, options?: SnapshotOptions): Promise<string> {
+      return (await runOpsCli(pipeline.snapshotArgs(rule, options), appEnv)).stdout
     },
 
     /** The same snapshot as a process the caller may kill. */
-    spawnSnapshot(rule: string, chunkRows?: number) {
-      return spawnOpsCli(pipeline.snapshotArgs(rule, chunkRows), appEnv)
+    spawnSnapshot(rule: string, options?: SnapshotOptions) {
+      return spawnOpsCli(pipeline.snapshotArgs(rule, options), appEnv)
     },
 
     /** Runs workload steps at `perSecond` transactions per second until stopped. */

@@ -1,6 +1,7 @@
 // The fault-injection suite: the whole system under the failures users meet. One pipeline
 // runs through every scenario in turn; each ends with the warehouse equal to the source
 // and no Stream Load applied twice (label dedupe), checked before the next one starts.
+import { readFile } from 'node:fs/promises'
 import { connectMysql, kafkaMockControl, readStackEnv } from '@sync/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeDiffs } from '../../src/compare.ts'
@@ -27,6 +28,16 @@ async function withWorkload(perSecond: number, seed: number, body: () => Promise
     await body()
   } finally {
     await load.stop()
+  }
+}
+
+/** Rows a snapshot's state file says were sent (0 while there is no file yet). */
+async function rowsSaved(statePath: string): Promise<number> {
+  try {
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as { tables: Record<string, { rows: number }> }
+    return Object.values(state.tables).reduce((n, t) => n + t.rows, 0)
+  } catch {
+    return 0
   }
 }
 
@@ -131,18 +142,29 @@ describe.skipIf(!readStackEnv().local.kafka)('faults (the mock broker is needed 
       `INSERT INTO \`${p.scenario.database}\`.order_202403 (OrderNo, orgId, Amount, Status, createTime) SELECT CONCAT('S', seq), 2, seq / 100, 'new', '2024-03-15 10:00:00' FROM seq_1_to_4000`,
     )
     await withWorkload(40, 17, async () => {
-      const child = p.spawnSnapshot('orders_by_month', 500)
-      await sleep(2_000)
+      // a state file of its own: the one from beforeAll says this rule is complete already
+      const run = { chunkRows: 500, run: 'interrupted' }
+      const child = p.spawnSnapshot('orders_by_month', run)
+      const exited = new Promise((r) => child.once('exit', r))
+      const statePath = p.snapshotStatePath('orders_by_month', run)
+      // interrupt once some chunks are saved, so the second run has something to resume
+      for (let i = 0; i < 300 && (await rowsSaved(statePath)) === 0; i++) await sleep(100)
+      expect(await rowsSaved(statePath), 'rows saved before the interruption').toBeGreaterThan(0)
+      expect(child.exitCode, 'the snapshot ended before it could be interrupted').toBeNull()
       child.kill('SIGKILL')
-      await new Promise((r) => child.once('exit', r))
-      await p.snapshot('orders_by_month', 500) // resumes from the state file
+      await exited
+      const resumed = JSON.parse(await p.snapshot('orders_by_month', run))
+      expect(resumed, 'the second run resumes the first').toMatchObject({ resumed: true })
     })
     await expectConverged('snapshot interrupted and resumed')
   }, 180_000)
 
   it('catches up after a sinker restart with a large backlog', async () => {
-    const sinker = p.apps.find((a) => a.name === 'sinker' && a.child.exitCode === null)
-    await sinker?.stop('SIGTERM')
+    const sinker = p.apps.find(
+      (a) => a.name === 'sinker' && a.child.exitCode === null && a.child.signalCode === null,
+    )
+    expect(sinker, 'a running sinker').toBeDefined()
+    await sinker!.stop('SIGTERM')
     await p.sql(
       `INSERT INTO \`${p.scenario.database}\`.order_org1_202401 (OrderNo, orgId, Amount, Status, createTime) SELECT CONCAT('B', seq), 1, seq / 100, 'paid', '2024-01-20 10:00:00' FROM seq_1_to_8000`,
     )
