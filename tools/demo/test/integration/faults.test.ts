@@ -34,7 +34,9 @@ async function withWorkload(perSecond: number, seed: number, body: () => Promise
 /** Rows a snapshot's state file says were sent (0 while there is no file yet). */
 async function rowsSaved(statePath: string): Promise<number> {
   try {
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as { tables: Record<string, { rows: number }> }
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as {
+      tables: Record<string, { rows: number }>
+    }
     return Object.values(state.tables).reduce((n, t) => n + t.rows, 0)
   } catch {
     return 0
