@@ -23,6 +23,9 @@ const withBench = workspaces.filter((w) => {
   }
 })
 
+/** Paths inside the checkout are written relative to it: the report does not name this machine's folders. */
+const repoRelative = (text: string) => text.replaceAll(`${root}/`, '').replaceAll(root, '.')
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const sections: string[] = []
 for (const w of withBench) {
@@ -32,8 +35,8 @@ for (const w of withBench) {
   const seconds = ((Date.now() - started) / 1000).toFixed(0)
   const status = run.status === 0 ? 'ok' : `FAILED (exit ${run.status})`
   process.stderr.write(`bench: ${w.dir}: ${status} in ${seconds} s\n`)
-  const out = (run.stdout ?? '').trim()
-  const err = run.status === 0 ? '' : `\n\nstderr (last lines):\n\n\`\`\`\n${(run.stderr ?? '').trim().split('\n').slice(-20).join('\n')}\n\`\`\``
+  const out = repoRelative((run.stdout ?? '').trim())
+  const err = run.status === 0 ? '' : `\n\nstderr (last lines):\n\n\`\`\`\n${repoRelative((run.stderr ?? '').trim()).split('\n').slice(-20).join('\n')}\n\`\`\``
   sections.push(`## ${w.dir}\n\nRun: \`pnpm --filter ./${w.dir} bench\` — ${status}, ${seconds} s.\n\n\`\`\`\n${out}\n\`\`\`${err}\n`)
 }
 
