@@ -64,10 +64,18 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
     })
   }
 
+  /**
+   * Waits for the table's next load slot. The slot is taken before waiting, so the batches of
+   * several partitions that load one table at the same moment queue up one interval apart
+   * instead of all waking together.
+   */
   async function spaceLoads(table: string) {
     if (o.minTableIntervalMs <= 0) return
-    const since = Date.now() - (lastLoadAt.get(table) ?? 0)
-    if (since < o.minTableIntervalMs) await sleep(o.minTableIntervalMs - since)
+    const now = Date.now()
+    const last = lastLoadAt.get(table)
+    const at = last === undefined ? now : Math.max(now, last + o.minTableIntervalMs)
+    lastLoadAt.set(table, at)
+    if (at > now) await sleep(at - now)
   }
 
   async function flushOnce(w: W, batch: Batch, done: Set<string>) {
@@ -87,7 +95,6 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
           throw new SinkerError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
             label: batch.label,
           })
-        lastLoadAt.set(table, Date.now())
         const started = performance.now()
         const outcome = await o.target.load(table, tableLabel(batch.label, table, tables.length), rows)
         metrics.loadSeconds.observe({ table }, (performance.now() - started) / 1000)

@@ -27,6 +27,10 @@ export function createSinkerMetrics(registry: MetricsRegistry) {
       'High watermark minus committed offset, per topic and partition',
     ),
     buffered: registry.gauge('sinker_buffered_bytes', 'Bytes held in memory (open, queued and held batches)'),
+    budgetCuts: registry.counter(
+      'sinker_memory_budget_cuts_total',
+      'Open batches cut early because buffered bytes passed flush.memoryBudgetBytes, per table topic',
+    ),
     held: registry.gauge('sinker_snapshot_held_messages', 'Stream messages held behind an open snapshot'),
     commits: registry.counter('sinker_offset_commits_total', 'Offset commits (plans and completions)'),
     abandoned: registry.counter(

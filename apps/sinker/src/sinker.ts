@@ -423,11 +423,13 @@ export function createSinker(o: SinkerOptions) {
     const byBytes = [...workers.values()]
       .filter((w) => w.batcher.hasOpen)
       .sort((a, b) => b.batcher.bytes - a.batcher.bytes)
+    // cut the biggest open buffers until what is cut covers the excess; cut batches stay in
+    // memory (queued) until loaded, and the caller waits for them to drain
     for (const w of byBytes) {
       if (over <= 0) break
-      const b = w.batcher.cutNow()
-      if (b) over -= 0 // queued bytes stay in memory until loaded; waiting below lets them drain
-      enqueue(w, b)
+      over -= w.batcher.bytes
+      metrics.budgetCuts.inc({ topic: w.topic })
+      enqueue(w, w.batcher.cutNow())
     }
     return true
   }

@@ -159,7 +159,7 @@ export async function handleStreamLoad(
     const before = ctx.faults.take('latency', be, (f) => f.phase === 'before-apply')
     if (before) await sleep(before.ms)
     const pending = await applyLoad(ctx.pool, schema, plan, result.rows)
-    const record = { database: db, table, label, txnId: txn.txnId, rows: loaded }
+    const record = { database: db, table, label, txnId: txn.txnId, rows: loaded, receivedAt: started }
     const publishTimeout = ctx.faults.take('publish-timeout', be)
     if (publishTimeout) {
       ctx.labels.set(txn, 'COMMITTED')

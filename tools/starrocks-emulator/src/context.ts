@@ -13,6 +13,8 @@ export interface AppliedLoad {
   label: string
   txnId: number
   rows: number
+  /** When the BE received the request (epoch ms): spacing between loads is read from this. */
+  receivedAt: number
 }
 
 /** State shared by the FE and the BEs of one emulator. */
