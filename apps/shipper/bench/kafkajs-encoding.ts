@@ -1,11 +1,10 @@
 // What kafkajs 2.2.4 spends per message to encode a Produce request (grouping per
 // partition, record batch, request framing), without the network, in process CPU time:
 //   - the shipper's message shape (11 headers) against the same messages without headers
-//   - batch sizes (kafkajs groups a topic's messages with `[...current, message]`, which is
+//   - batch sizes (published kafkajs groups a topic's messages with `[...current, message]`,
 //     quadratic in the messages per partition)
-//   - the same request with a record encoder that writes one exactly sized buffer per
-//     record (varints in place, headers inline) and a linear grouping: byte-identical
-//     output, checked here; what a patch of kafkajs would save (not used by the shipper)
+//   - kafkajs as published against the workspace's patch (patches/kafkajs@2.2.4.patch: one
+//     exactly sized buffer per record, linear grouping); the output bytes must be the same
 // Run: pnpm exec tsx bench/kafkajs-encoding.ts
 
 import { spawnSync } from 'node:child_process'
@@ -17,7 +16,7 @@ const base = require.resolve('kafkajs').replace(/index\.js$/, 'src/')
 type Enc = { buf: Buffer; offset: number; buffer: Buffer }
 type Msg = { key: string; value: string; headers?: Record<string, string>; partition?: number }
 
-if (process.env.KAFKAJS_LEAN === '1') installLeanEncoder()
+if (process.env.KAFKAJS_STOCK === '1') installStockEncoder()
 const group = require(`${base}producer/groupMessagesPerPartition`)
 const partitioners = require(`${base}producer/partitioners/default`)
 const produce = require(`${base}protocol/requests/produce/v3/request`)
@@ -88,98 +87,47 @@ if (process.env.KAFKAJS_CHILD === '1') {
   )
   console.log(JSON.stringify(out))
 } else {
-  const run = (lean: boolean) => {
+  const run = (stock: boolean) => {
     const r = spawnSync(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname], {
-      env: { ...process.env, KAFKAJS_CHILD: '1', KAFKAJS_LEAN: lean ? '1' : '0' },
+      env: { ...process.env, KAFKAJS_CHILD: '1', KAFKAJS_STOCK: stock ? '1' : '0' },
       encoding: 'utf8',
     })
     if (r.status !== 0) throw new Error(r.stderr)
     return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, number>
   }
-  const stock = run(false)
-  const lean = run(true)
+  const stock = run(true)
+  const lean = run(false)
   console.log(
     `node ${process.version}, kafkajs ${require('kafkajs/package.json').version}; CPU µs per message`,
   )
   for (const k of Object.keys(stock).filter((k) => k !== 'digest')) {
-    console.log(`${k.padEnd(18)} kafkajs ${stock[k]?.toFixed(1)}  lean record encoder ${lean[k]?.toFixed(1)}`)
+    console.log(
+      `${k.padEnd(18)} kafkajs 2.2.4 as published ${stock[k]?.toFixed(1)}  patched ${lean[k]?.toFixed(1)}`,
+    )
   }
   console.log(`same bytes: ${stock.digest === lean.digest}`)
 }
 
-/** The lean record encoder and linear grouping, installed before kafkajs loads them. */
-function installLeanEncoder(): void {
-  const Encoder = require(`${base}protocol/encoder`) as new (size?: number) => Enc
-  const zz = (v: number) => (v << 1) ^ (v >> 31)
-  const size = (v: number) => {
-    let n = 1
-    for (let x = v; (x & 0xffffff80) !== 0; x >>>= 7) n++
-    return n
-  }
-  const put = (buf: Buffer, at: number, v: number) => {
-    let o = at
-    let x = v
-    while ((x & 0xffffff80) !== 0) {
-      buf[o++] = (x & 0x7f) | 0x80
-      x >>>= 7
-    }
-    buf[o++] = x
-    return o
-  }
-  const bytes = (v: unknown) => (v == null ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'))
-  const record = (r: {
-    offsetDelta?: number
-    timestampDelta?: number
-    key?: unknown
-    value?: unknown
-    headers?: Record<string, unknown>
-  }): Enc => {
-    const fields: Array<Buffer | null> = [bytes(r.key), bytes(r.value)]
-    const hs: Array<Buffer | null> = []
-    for (const [k, v] of Object.entries(r.headers ?? {}))
-      for (const one of Array.isArray(v) ? v : [v]) hs.push(Buffer.from(k, 'utf8'), bytes(one))
-    const ts = Number(r.timestampDelta ?? 0)
-    const od = r.offsetDelta ?? 0
-    let body = 1 + size(zz(ts)) + size(zz(od)) + size(zz(hs.length / 2))
-    for (const b of [...fields, ...hs]) body += b ? size(zz(b.length)) + b.length : 1
-    const e = new Encoder(size(zz(body)) + body)
-    const buf = e.buf
-    let o = put(buf, 0, zz(body))
-    buf[o++] = 0
-    o = put(buf, o, zz(ts))
-    o = put(buf, o, zz(od))
-    const write = (b: Buffer | null) => {
-      if (!b) {
-        o = put(buf, o, zz(-1))
-        return
-      }
-      o = put(buf, o, zz(b.length))
-      o += b.copy(buf, o)
-    }
-    for (const b of fields) write(b)
-    o = put(buf, o, zz(hs.length / 2))
-    for (const b of hs) write(b)
-    e.offset = o
-    return e
-  }
+/** kafkajs 2.2.4 as published: its own record encoder (kept by the patch) and grouping. */
+function installStockEncoder(): void {
+  const patched = require(`${base}protocol/recordBatch/record/v0/index.js`) as { encodeRecordStock?: unknown }
+  if (typeof patched.encodeRecordStock !== 'function')
+    throw new Error('kafkajs is not patched: run pnpm install (patches/kafkajs@2.2.4.patch)')
   const grouping = (o: {
     topic: string
     partitionMetadata: unknown[]
     messages: unknown[]
     partitioner: (a: unknown) => number
-  }) => {
-    const out: Record<number, unknown[]> = {}
-    if (o.partitionMetadata.length === 0) return out
-    for (const message of o.messages) {
-      const p = o.partitioner({ topic: o.topic, partitionMetadata: o.partitionMetadata, message })
-      const list = out[p] ?? []
-      list.push(message)
-      out[p] = list
-    }
-    return out
-  }
+  }) =>
+    o.partitionMetadata.length === 0
+      ? {}
+      : o.messages.reduce((result: Record<number, unknown[]>, message) => {
+          const partition = o.partitioner({ topic: o.topic, partitionMetadata: o.partitionMetadata, message })
+          const current = result[partition] || []
+          return Object.assign(result, { [partition]: [...current, message] })
+        }, {})
   for (const [path, exports] of [
-    [`${base}protocol/recordBatch/record/v0/index.js`, record],
+    [`${base}protocol/recordBatch/record/v0/index.js`, patched.encodeRecordStock],
     [`${base}producer/groupMessagesPerPartition.js`, grouping],
   ] as const) {
     require.cache[path] = { id: path, filename: path, loaded: true, exports } as never

@@ -1,0 +1,130 @@
+// The workspace patches kafkajs 2.2.4 (patches/kafkajs@2.2.4.patch): a record encoder that
+// writes one exactly sized buffer, and a linear grouping of messages per partition. Both must
+// produce exactly what the published kafkajs produces, and kafkajs's own decoder must read
+// the records back unchanged.
+import { createRequire } from 'node:module'
+import { describe, expect, it } from 'vitest'
+
+const require = createRequire(import.meta.resolve('kafkajs'))
+const base = require.resolve('kafkajs').replace(/index\.js$/, 'src/')
+type Enc = { buffer: Buffer }
+type RecordFn = ((r: object) => Enc) & { encodeRecordStock?: (r: object) => Enc }
+const record = require(`${base}protocol/recordBatch/record/v0/index.js`) as RecordFn
+const group = require(`${base}producer/groupMessagesPerPartition.js`) as (
+  o: object,
+) => Record<string, unknown[]>
+const decodeRecord = require(`${base}protocol/recordBatch/record/v0/decoder.js`) as (
+  d: unknown,
+  ctx: object,
+) => { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[]>; offset: string }
+const Decoder = require(`${base}protocol/decoder.js`) as new (
+  b: Buffer,
+) => {
+  readVarInt(): number
+  readBytes(n: number): Buffer
+}
+
+/** kafkajs 2.2.4's grouping as published (a reduce that copies the partition's array). */
+interface GroupInput {
+  topic: string
+  partitionMetadata: unknown[]
+  messages: unknown[]
+  partitioner: (a: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number
+}
+const stockGroup = ({ topic, partitionMetadata, messages, partitioner }: GroupInput) =>
+  partitionMetadata.length === 0
+    ? {}
+    : messages.reduce((result: Record<number, unknown[]>, message) => {
+        const partition = partitioner({ topic, partitionMetadata, message })
+        const current = result[partition] || []
+        return Object.assign(result, { [partition]: [...current, message] })
+      }, {})
+
+const contractHeaders = {
+  'sync-version': '1',
+  'sync-op': 'upsert',
+  'sync-db': 'shop',
+  'sync-table': 'order_202401',
+  'sync-binlog-pos': '123456789',
+}
+
+const cases: Array<[string, object]> = [
+  [
+    'the shipper shape',
+    { offsetDelta: 7, timestampDelta: 12, key: '{"id":1}', value: 'x'.repeat(300), headers: contractHeaders },
+  ],
+  ['defaults, no headers', { key: 'k', value: 'v' }],
+  ['null key and value', { offsetDelta: 1, timestampDelta: 0, key: null, value: null }],
+  [
+    'Buffers and multi-byte text',
+    {
+      offsetDelta: 200,
+      timestampDelta: -3,
+      key: Buffer.from([0, 1, 255]),
+      value: 'é中😀'.repeat(50),
+      headers: { clé: 'valé', bin: Buffer.from([9, 9]) },
+    },
+  ],
+  ['a repeated header', { offsetDelta: 3, key: 'k', value: 'v', headers: { h: ['a', 'b', 'c'] } }],
+  [
+    'long values (multi-byte varints)',
+    { offsetDelta: 70_000, timestampDelta: 1_000_000, key: 'k'.repeat(200), value: 'v'.repeat(100_000) },
+  ],
+  [
+    'a timestamp delta past 32 bits (stock path)',
+    { offsetDelta: 0, timestampDelta: 5_000_000_000, key: 'k', value: 'v' },
+  ],
+]
+
+describe('kafkajs patch', () => {
+  it('is applied (a fresh install runs the patched encoder)', () => {
+    expect(typeof record.encodeRecordStock).toBe('function')
+  })
+
+  it.each(cases)('encodes %s byte for byte like kafkajs 2.2.4', (_name, input) => {
+    const patched = record(input).buffer
+    const stock = record.encodeRecordStock!(input).buffer
+    expect(patched.toString('hex')).toBe(stock.toString('hex'))
+  })
+
+  it('writes a null header value as a null (kafkajs 2.2.4 itself throws on it), and kafkajs decodes it', () => {
+    expect(() => record.encodeRecordStock!({ key: 'k', value: 'v', headers: { gone: null } })).toThrow()
+    const bytes = record({
+      offsetDelta: 2,
+      key: 'k',
+      value: 'v',
+      headers: { gone: null, kept: 'yes' },
+    }).buffer
+    const d = new Decoder(bytes)
+    const length = d.readVarInt()
+    const out = decodeRecord(new Decoder(d.readBytes(length)), { firstOffset: '10', firstTimestamp: '0' })
+    expect(out.offset).toBe('12')
+    expect(out.headers.gone).toBeNull()
+    expect(String(out.headers.kept)).toBe('yes')
+  })
+
+  it('round-trips the shipper shape through kafkajs decoder', () => {
+    const input = cases[0]![1] as { key: string; value: string }
+    const bytes = record(input).buffer
+    const d = new Decoder(bytes)
+    const out = decodeRecord(new Decoder(d.readBytes(d.readVarInt())), {
+      firstOffset: '0',
+      firstTimestamp: '0',
+    })
+    expect(String(out.key)).toBe(input.key)
+    expect(String(out.value)).toBe(input.value)
+    expect(Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k, String(v)]))).toEqual(
+      contractHeaders,
+    )
+  })
+
+  it('groups messages per partition in order, like kafkajs 2.2.4', () => {
+    const messages = Array.from({ length: 1000 }, (_, i) => ({ key: `k${i % 37}`, value: String(i) }))
+    const partitionMetadata = Array.from({ length: 8 }, (_, i) => ({ partitionId: i, leader: 0 }))
+    const partitioner = ({ message }: { message: unknown }) =>
+      Number((message as { key: string }).key.slice(1)) % 8
+    const input: GroupInput = { topic: 't', partitionMetadata, messages, partitioner }
+    expect(group(input)).toEqual(stockGroup(input))
+    expect(group({ ...input, partitionMetadata: [] })).toEqual({})
+  })
+})
