@@ -4,7 +4,8 @@
 //   - batch sizes (published kafkajs groups a topic's messages with `[...current, message]`,
 //     quadratic in the messages per partition)
 //   - kafkajs as published against the workspace's patch (patches/kafkajs@2.2.4.patch: one
-//     exactly sized buffer per record, linear grouping); the output bytes must be the same
+//     exactly sized buffer per record, linear grouping, murmur2 in 32-bit arithmetic,
+//     CRC-32C sliced by 8); the output bytes must be the same
 // Run: pnpm exec tsx bench/kafkajs-encoding.ts
 
 import { spawnSync } from 'node:child_process'
@@ -126,9 +127,13 @@ function installStockEncoder(): void {
           const current = result[partition] || []
           return Object.assign(result, { [partition]: [...current, message] })
         }, {})
+  const murmur2 = require(`${base}producer/partitioners/default/murmur2.js`) as { murmur2Stock: unknown }
+  const crc = require(`${base}protocol/recordBatch/crc32C/crc32C.js`) as { crc32CStock: unknown }
   for (const [path, exports] of [
     [`${base}protocol/recordBatch/record/v0/index.js`, patched.encodeRecordStock],
     [`${base}producer/groupMessagesPerPartition.js`, grouping],
+    [`${base}producer/partitioners/default/murmur2.js`, murmur2.murmur2Stock],
+    [`${base}protocol/recordBatch/crc32C/crc32C.js`, crc.crc32CStock],
   ] as const) {
     require.cache[path] = { id: path, filename: path, loaded: true, exports } as never
   }

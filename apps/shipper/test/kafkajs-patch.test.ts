@@ -2,6 +2,7 @@
 // writes one exactly sized buffer, and a linear grouping of messages per partition. Both must
 // produce exactly what the published kafkajs produces, and kafkajs's own decoder must read
 // the records back unchanged.
+import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 
@@ -13,6 +14,12 @@ const record = require(`${base}protocol/recordBatch/record/v0/index.js`) as Reco
 const group = require(`${base}producer/groupMessagesPerPartition.js`) as (
   o: object,
 ) => Record<string, unknown[]>
+const murmur2 = require(`${base}producer/partitioners/default/murmur2.js`) as ((k: unknown) => number) & {
+  murmur2Stock: (k: unknown) => number
+}
+const crc32C = require(`${base}protocol/recordBatch/crc32C/crc32C.js`) as ((b: Buffer) => number) & {
+  crc32CStock: (b: Buffer) => number
+}
 const decodeRecord = require(`${base}protocol/recordBatch/record/v0/decoder.js`) as (
   d: unknown,
   ctx: object,
@@ -126,5 +133,38 @@ describe('kafkajs patch', () => {
     const input: GroupInput = { topic: 't', partitionMetadata, messages, partitioner }
     expect(group(input)).toEqual(stockGroup(input))
     expect(group({ ...input, partitionMetadata: [] })).toEqual({})
+  })
+
+  it('hashes keys to the same partitions as kafkajs 2.2.4 (murmur2 in 32-bit arithmetic)', () => {
+    const keys: unknown[] = [
+      '',
+      'a',
+      'ab',
+      'abc',
+      'abcd',
+      '{"id":1}',
+      'é中😀',
+      Buffer.from([255, 0, 128, 7, 9]),
+    ]
+    for (let i = 0; i < 2000; i++) keys.push(randomBytes(i % 67), `{"id":${i * 7919},"org":${i % 13}}`)
+    for (const k of keys) expect(murmur2(k), String(k)).toBe(murmur2.murmur2Stock(k))
+    // Apache Kafka's own vectors (UtilsTest.testMurmur2): the Java client puts keys where we do
+    const java: Record<string, number> = {
+      '21': -973932308,
+      foobar: -790332482,
+      'a-little-bit-long-string': -985981536,
+      'a-little-bit-longer-string': -1486304829,
+      lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8: -58897971,
+      abc: 479470107,
+    }
+    for (const [k, hash] of Object.entries(java)) expect(murmur2(k), k).toBe(hash)
+  })
+
+  it('computes the same CRC-32C as kafkajs 2.2.4 (slicing by 8)', () => {
+    expect(crc32C(Buffer.from('123456789')).toString(16)).toBe('e3069283') // the standard check value
+    for (let n = 0; n < 600; n++) {
+      const b = randomBytes(n * 13)
+      expect(crc32C(b)).toBe(crc32C.crc32CStock(b))
+    }
   })
 })
