@@ -72,6 +72,10 @@ const cases: Array<[string, object]> = [
       headers: { clé: 'valé', bin: Buffer.from([9, 9]) },
     },
   ],
+  [
+    'a lone surrogate (written as U+FFFD by both)',
+    { key: '\ud800k', value: 'v\udfff', headers: { h: 'x\ud800' } },
+  ],
   ['a repeated header', { offsetDelta: 3, key: 'k', value: 'v', headers: { h: ['a', 'b', 'c'] } }],
   [
     'long values (multi-byte varints)',
