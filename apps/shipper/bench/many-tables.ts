@@ -1,15 +1,32 @@
 // Peak RSS of a shipper process capturing 5,274 physical tables (44 organisations × 120
 // months of one logical table, one rule): every table gets a row, so every table has a
-// compiled plan and a decoded TableMap. Measured as VmHWM of the child process (Linux).
+// compiled plan and a decoded TableMap. Measured as VmHWM of the child process (Linux),
+// twice over the same binlog: the shipper run through tsx from source (`pnpm --filter
+// shipper start`), and built (`sync-shipper`, bin/shipper.js over dist; the workspace is
+// built first, BENCH_BUILT=0 skips it).
 // Run: pnpm exec tsx bench/many-tables.ts   (env BENCH_TABLES to resize)
 
-import { readFile, writeFile } from 'node:fs/promises'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKey } from '@sync/crypto-envelope'
 import { createTestDatabase, kafkaBrokers, kafkaMockControl, readStackEnv, uniqueName } from '@sync/test-kit'
 import { spawnShipper } from '../test/integration/process-helpers.ts'
 import { benchRules, cleanupDirs } from './bench-setup.ts'
 
+const appDir = join(import.meta.dirname, '..')
+const built = process.env.BENCH_BUILT !== '0'
+if (built) {
+  const b = spawnSync(
+    'pnpm',
+    ['-w', 'exec', 'turbo', 'run', 'build', '--filter=shipper...', '--output-logs=errors-only'],
+    {
+      cwd: appDir,
+      encoding: 'utf8',
+    },
+  )
+  if (b.status !== 0) throw new Error(`build failed:\n${b.stdout}\n${b.stderr}`)
+}
 const count = Number(process.env.BENCH_TABLES ?? 5274)
 // BENCH_KAFKA: JSON merged into the kafka section, e.g. '{"worker":false}'
 const kafkaExtra = JSON.parse(process.env.BENCH_KAFKA ?? '{}') as Record<string, unknown>
@@ -21,25 +38,9 @@ for (let org = 1; names.length < count; org++) {
   }
 }
 
-const db = await createTestDatabase('bench_many')
-const topic = uniqueName('many')
-await kafkaMockControl()?.createTopic(topic, 8, 1)
-const dirs = await benchRules(db.name, 'order_org\\d+_\\d{6}', topic, true)
-try {
-  const t0 = Date.now()
-  for (let i = 0; i < names.length; i += 200) {
-    await db.query(
-      names
-        .slice(i, i + 200)
-        .map(
-          (n) =>
-            `CREATE TABLE ${n} (id INT PRIMARY KEY, orgId INT, amount DECIMAL(10,2), createdAt DATETIME)`,
-        )
-        .join(';'),
-    )
-  }
-  console.log(`created ${names.length} tables in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-  const [s] = await db.query<Array<{ File: string; Position: number }>>('SHOW MASTER STATUS')
+/** Ships every table's row from `start` with a fresh checkpoint; prints time and peak RSS. */
+async function measure(run: 'tsx' | 'built', start: { file: string; pos: number }) {
+  await mkdir(join(dirs.checkpoints, run), { recursive: true })
   const config = {
     sources: [
       {
@@ -49,27 +50,19 @@ try {
         user: env.mysqlRepl.user,
         password: env.mysqlRepl.password,
         serverId: 7_200_000 + (process.pid % 100_000),
-        start: { file: s!.File, pos: Number(s!.Position) },
+        start,
       },
     ],
     rulesDir: dirs.rules,
     kafka: { brokers: kafkaBrokers(), clientId: 'bench-many', ...kafkaExtra },
     encryption: { key: generateKey(256) },
-    checkpoint: { dir: dirs.checkpoints },
+    checkpoint: { dir: join(dirs.checkpoints, run) },
     metrics: { port: 0, host: '127.0.0.1' },
     log: { level: 'info' },
   }
-  const configPath = join(dirs.checkpoints, 'config.json')
+  const configPath = join(dirs.checkpoints, `config-${run}.json`)
   await writeFile(configPath, JSON.stringify(config))
-  for (let i = 0; i < names.length; i += 200) {
-    await db.query(
-      names
-        .slice(i, i + 200)
-        .map((n, j) => `INSERT INTO ${n} VALUES (${i + j}, 1, 1.50, NOW())`)
-        .join(';'),
-    )
-  }
-  const child = spawnShipper(['--config', configPath])
+  const child = run === 'tsx' ? spawnShipper(['--config', configPath]) : spawnBuilt(['--config', configPath])
   const pid = child.proc.pid!
   let port: number | undefined
   let peak = 0
@@ -97,10 +90,57 @@ try {
   peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
   console.log(
-    `${names.length} tables captured and shipped in ${secs.toFixed(1)} s (process start included, run through tsx): peak RSS ${(peak / 1024).toFixed(0)} MB, RSS after ${(rss / 1024).toFixed(0)} MB`,
+    `${names.length} tables captured and shipped in ${secs.toFixed(1)} s (process start included, ${run === 'tsx' ? 'run through tsx from source' : 'built: bin/shipper.js over dist'}): peak RSS ${(peak / 1024).toFixed(0)} MB, RSS after ${(rss / 1024).toFixed(0)} MB`,
   )
   child.proc.kill('SIGTERM')
   await child.exited
+}
+
+function spawnBuilt(args: string[]) {
+  const proc = spawn(process.execPath, [join(appDir, 'bin', 'shipper.js'), ...args], {
+    cwd: appDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  proc.stdout.on('data', (d) => {
+    out += d
+  })
+  proc.stderr.on('data', (d) => {
+    out += d
+  })
+  const exited = new Promise((resolve) => proc.on('exit', resolve))
+  return { proc, output: () => out, exited }
+}
+
+const db = await createTestDatabase('bench_many')
+const topic = uniqueName('many')
+await kafkaMockControl()?.createTopic(topic, 8, 1)
+const dirs = await benchRules(db.name, 'order_org\\d+_\\d{6}', topic, true)
+try {
+  const t0 = Date.now()
+  for (let i = 0; i < names.length; i += 200) {
+    await db.query(
+      names
+        .slice(i, i + 200)
+        .map(
+          (n) =>
+            `CREATE TABLE ${n} (id INT PRIMARY KEY, orgId INT, amount DECIMAL(10,2), createdAt DATETIME)`,
+        )
+        .join(';'),
+    )
+  }
+  console.log(`created ${names.length} tables in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  const [s] = await db.query<Array<{ File: string; Position: number }>>('SHOW MASTER STATUS')
+  for (let i = 0; i < names.length; i += 200) {
+    await db.query(
+      names
+        .slice(i, i + 200)
+        .map((n, j) => `INSERT INTO ${n} VALUES (${i + j}, 1, 1.50, NOW())`)
+        .join(';'),
+    )
+  }
+  await measure('tsx', { file: s!.File, pos: Number(s!.Position) })
+  if (built) await measure('built', { file: s!.File, pos: Number(s!.Position) })
 } finally {
   await cleanupDirs(dirs)
   await db.drop()
