@@ -12,9 +12,10 @@ import {
   type MetricsRegistry,
   startOpsServer,
 } from '@sync/service-kit'
-import { createFileCheckpointStore } from './checkpoint-store.ts'
+import { type CheckpointStore, createFileCheckpointStore } from './checkpoint-store.ts'
 import type { ShipperConfig } from './config.ts'
 import type { DeliveredBatch } from './delivery-loop.ts'
+import { createKafkaCheckpointStore } from './kafka-checkpoint-store.ts'
 import { createKafkaSender, type KafkaSender } from './kafka-sender.ts'
 import { createRuleSource, type RuleSource } from './rule-source.ts'
 import { metricHelp } from './shipper-metrics.ts'
@@ -61,6 +62,18 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
   const encoder = createChangeEncoder({ cipher, format: config.format })
   const sender: KafkaSender = createKafkaSender({ settings: config.kafka, log, now })
 
+  const storeClosers: Array<() => Promise<void>> = []
+  const checkpointStore = (sourceId: string): CheckpointStore => {
+    if (config.checkpoint.store === 'file') return createFileCheckpointStore(config.checkpoint.dir, sourceId)
+    const store = createKafkaCheckpointStore({
+      settings: config.kafka,
+      topic: config.checkpoint.topic as string,
+      sourceId,
+    })
+    storeClosers.push(() => store.close())
+    return store
+  }
+
   const pipelines = config.sources.map((source) => {
     const slog = log.child({ source: source.id })
     const rules = ruleSources.get(source.rulesDir) as RuleSource
@@ -69,7 +82,7 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
       rules,
       encoder,
       send: (m) => sender.send(m),
-      store: createFileCheckpointStore(config.checkpoint.dir, source.id),
+      store: checkpointStore(source.id),
       batch: config.batch,
       checkpointIntervalMs: config.checkpoint.intervalMs,
       log: slog,
@@ -116,6 +129,7 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
     closing ??= (async () => {
       for (const r of ruleSources.values()) r.close()
       await sender.close()
+      await Promise.all(storeClosers.map((close) => close()))
       await ops?.close()
     })()
     return closing

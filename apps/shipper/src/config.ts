@@ -43,7 +43,8 @@ export interface ShipperConfig {
   kafka: KafkaSettings
   encryption: { keys: Record<string, string>; activeKid?: string }
   format: OutputFormat
-  checkpoint: { dir: string; intervalMs: number }
+  /** Where each source's checkpoint lives: a file in `dir` (default) or a Kafka topic. */
+  checkpoint: { store: 'file' | 'kafka'; dir: string; topic?: string; intervalMs: number }
   batch: { maxMessages: number; maxBytes: number }
   rules: { watch: boolean; debounceMs: number }
   metrics: { port: number; host: string }
@@ -208,8 +209,11 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: strin
     errors.add('SHIPPER_FORMAT', '"seed" or "debezium"', envFormat)
 
   const cp = Fields.of('checkpoint', top.value.checkpoint ?? {}, errors)
-  cp?.known(['dir', 'intervalMs'])
+  cp?.known(['store', 'dir', 'topic', 'intervalMs'])
   const cpDir = env.SHIPPER_CHECKPOINT_DIR ?? cp?.string('dir', './checkpoints') ?? './checkpoints'
+  const cpStore = cp?.oneOf('store', ['file', 'kafka'] as const, 'file') ?? 'file'
+  const cpTopic =
+    env.SHIPPER_CHECKPOINT_TOPIC ?? (cpStore === 'kafka' ? cp?.string('topic') : cp?.optionalString('topic'))
   const b = Fields.of('batch', top.value.batch ?? {}, errors)
   b?.known(['maxMessages', 'maxBytes'])
   const r = Fields.of('rules', top.value.rules ?? {}, errors)
@@ -232,7 +236,9 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: strin
     encryption: encryption!,
     format: (envFormat as OutputFormat | undefined) ?? format,
     checkpoint: {
+      store: cpStore,
       dir: resolve(baseDir, cpDir),
+      ...(cpTopic !== undefined ? { topic: cpTopic } : {}),
       intervalMs: cp?.int('intervalMs', 0, 3_600_000, 1000) ?? 1000,
     },
     batch: {

@@ -31,8 +31,9 @@ export interface KafkaProducer {
   close(): Promise<void>
 }
 
-export function createKafkaProducer(settings: KafkaSettings): KafkaProducer {
-  const config: KafkaConfig = {
+/** The kafkajs client settings of the shipper's Kafka section (brokers, TLS, SASL, timeouts). */
+export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
+  return {
     clientId: settings.clientId,
     brokers: settings.brokers,
     ssl: settings.ssl,
@@ -43,7 +44,10 @@ export function createKafkaProducer(settings: KafkaSettings): KafkaProducer {
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     logLevel: logLevel.NOTHING,
   }
-  const producer: Producer = new Kafka(config).producer({
+}
+
+export function createKafkaProducer(settings: KafkaSettings): KafkaProducer {
+  const producer: Producer = new Kafka(kafkaClientConfig(settings)).producer({
     idempotent: settings.idempotent,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: true,

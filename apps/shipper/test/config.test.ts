@@ -38,7 +38,7 @@ describe('shipper config', () => {
       ssl: false,
     })
     expect(c.format).toBe('seed')
-    expect(c.checkpoint).toEqual({ dir: '/etc/shipper/checkpoints', intervalMs: 1000 })
+    expect(c.checkpoint).toEqual({ store: 'file', dir: '/etc/shipper/checkpoints', intervalMs: 1000 })
     expect(c.secrets).toEqual(['hunter22', key])
     expect(Object.isFrozen(c.sources[0])).toBe(true)
   })
@@ -108,6 +108,30 @@ describe('shipper config', () => {
     expect(r.config.log.level).toBe('debug')
     const bad = parseConfig(valid(), { ...env, SHIPPER_FORMAT: 'xml' }, '/')
     expect(bad.ok ? [] : bad.errors).toContain('SHIPPER_FORMAT must be "seed" or "debezium", received "xml"')
+  })
+
+  it('keeps checkpoints on a Kafka topic when asked, and requires the topic', () => {
+    const ok = parseConfig(
+      { ...valid(), checkpoint: { store: 'kafka', topic: 'shipper-checkpoints' } },
+      env,
+      '/x',
+    )
+    if (!ok.ok) throw new Error(ok.errors.join('\n'))
+    expect(ok.config.checkpoint).toMatchObject({ store: 'kafka', topic: 'shipper-checkpoints' })
+    const fromEnv = parseConfig(
+      { ...valid(), checkpoint: { store: 'kafka' } },
+      { ...env, SHIPPER_CHECKPOINT_TOPIC: 'cp' },
+      '/x',
+    )
+    expect(fromEnv.ok && fromEnv.config.checkpoint.topic).toBe('cp')
+    const missing = parseConfig({ ...valid(), checkpoint: { store: 'kafka' } }, env, '/x')
+    expect(missing.ok ? [] : missing.errors).toEqual([
+      'checkpoint.topic must be a non-empty string (required), received nothing',
+    ])
+    const wrong = parseConfig({ ...valid(), checkpoint: { store: 'zookeeper' } }, env, '/x')
+    expect(wrong.ok ? [] : wrong.errors).toEqual([
+      'checkpoint.store must be one of "file", "kafka", received "zookeeper"',
+    ])
   })
 
   it('accepts several keys with an active one', () => {
