@@ -16,7 +16,9 @@ const workspaces = ['packages', 'apps', 'tools'].flatMap((dir) =>
 )
 const withBench = workspaces.filter((w) => {
   try {
-    const pkg = JSON.parse(readFileSync(join(root, w.dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+    const pkg = JSON.parse(readFileSync(join(root, w.dir, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>
+    }
     return Boolean(pkg.scripts?.bench) && (only.length === 0 || only.includes(w.name))
   } catch {
     return false
@@ -31,13 +33,25 @@ const sections: string[] = []
 for (const w of withBench) {
   process.stderr.write(`bench: ${w.dir}\n`)
   const started = Date.now()
-  const run = spawnSync('pnpm', ['-s', 'run', 'bench'], { cwd: join(root, w.dir), encoding: 'utf8', maxBuffer: 64 << 20 })
+  const run = spawnSync('pnpm', ['-s', 'run', 'bench'], {
+    cwd: join(root, w.dir),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  })
   const seconds = ((Date.now() - started) / 1000).toFixed(0)
   const status = run.status === 0 ? 'ok' : `FAILED (exit ${run.status})`
   process.stderr.write(`bench: ${w.dir}: ${status} in ${seconds} s\n`)
   const out = repoRelative((run.stdout ?? '').trim())
-  const err = run.status === 0 ? '' : `\n\nstderr (last lines):\n\n\`\`\`\n${repoRelative((run.stderr ?? '').trim()).split('\n').slice(-20).join('\n')}\n\`\`\``
-  sections.push(`## ${w.dir}\n\nRun: \`pnpm --filter ./${w.dir} bench\` — ${status}, ${seconds} s.\n\n\`\`\`\n${out}\n\`\`\`${err}\n`)
+  const err =
+    run.status === 0
+      ? ''
+      : `\n\nstderr (last lines):\n\n\`\`\`\n${repoRelative((run.stderr ?? '').trim())
+          .split('\n')
+          .slice(-20)
+          .join('\n')}\n\`\`\``
+  sections.push(
+    `## ${w.dir}\n\nRun: \`pnpm --filter ./${w.dir} bench\` — ${status}, ${seconds} s.\n\n\`\`\`\n${out}\n\`\`\`${err}\n`,
+  )
 }
 
 const header = `# Benchmarks

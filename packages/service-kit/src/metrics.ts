@@ -115,7 +115,7 @@ export function createMetricsRegistry(options: { prefix?: string } = {}) {
         /** The smallest bucket bound holding the q-quantile (an upper estimate). */
         quantile(labels: Labels | undefined, q: number): number | undefined {
           const s = f.series.get(labelKey(labels))
-          if (!s || !s.count) return undefined
+          if (!s?.count) return undefined
           const rank = q * s.count
           for (let i = 0; i < sorted.length; i++) if (s.buckets![i]! >= rank) return sorted[i]
           return Number.POSITIVE_INFINITY
