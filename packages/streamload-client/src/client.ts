@@ -152,7 +152,7 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
     async load(req) {
       if (closed)
         throw new StreamLoadError('SL_CLOSED', 'the stream load client is closed', { retriable: false })
-      checkLoadRequest(req)
+      checkLoadRequest(req, o.flavour)
       const label = req.label ?? `sl-${randomUUID()}`
       const text = req.rows ? serializeRows(req.rows) : req.body!
       const shape = req.rows ? 'array' : bodyShape(text)

@@ -53,7 +53,13 @@ const LOAD_KEYS = new Set([
   'headers',
 ])
 
-export function checkLoadRequest(req: LoadRequest): void {
+/** Label formats the FE accepts: StarRocks `FeNameFormat.LABEL_REGEX`; Doris also allows ':'. */
+const labelFormats = {
+  starrocks: { test: /^[-\w]{1,128}$/, text: '^[-\\w]{1,128}$' },
+  doris: { test: /^[-\w:]{1,128}$/, text: '^[-_A-Za-z0-9:]{1,128}$' },
+} as const
+
+export function checkLoadRequest(req: LoadRequest, flavour: 'starrocks' | 'doris' = 'starrocks'): void {
   if (typeof req !== 'object' || req === null) throw invalid('load request must be an object')
   for (const k of Object.keys(req)) if (!LOAD_KEYS.has(k)) throw invalid(`load.${k} is not a known field`)
   if (typeof req.table !== 'string' || req.table === '')
@@ -62,8 +68,11 @@ export function checkLoadRequest(req: LoadRequest): void {
     throw invalid('load needs exactly one of rows or body')
   if (req.rows !== undefined && (!Array.isArray(req.rows) || req.rows.length === 0))
     throw invalid('load.rows must be a non-empty array')
-  if (req.label !== undefined && !/^[-\w:]{1,128}$/.test(req.label))
-    throw invalid(`load.label must match ^[-\\w]{1,128}$, received ${JSON.stringify(req.label)}`)
+  const labelFormat = labelFormats[flavour]
+  if (req.label !== undefined && !labelFormat.test.test(req.label))
+    throw invalid(
+      `load.label must match ${labelFormat.text} (${flavour}), received ${JSON.stringify(req.label)}`,
+    )
   if (req.timeoutSeconds !== undefined && !(Number.isInteger(req.timeoutSeconds) && req.timeoutSeconds >= 1))
     throw invalid(`load.timeoutSeconds must be an integer >= 1, received ${String(req.timeoutSeconds)}`)
   if (req.maxFilterRatio !== undefined && !(req.maxFilterRatio >= 0 && req.maxFilterRatio <= 1))
