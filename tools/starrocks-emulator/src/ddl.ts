@@ -101,7 +101,7 @@ function parseColumn(part: string): ColumnDef {
   const m = new RegExp(String.raw`^(${IDENT})\s+`, 's').exec(part)
   if (!m) throw new EmulatorError('EMU_BAD_DDL', `cannot read column definition: ${part}`)
   const name = unquote(m[1]!)
-  let rest = part.slice(m[0].length)
+  const rest = part.slice(m[0].length)
   // the type runs until a top-level space that follows balanced brackets
   let depth = 0
   let end = rest.length
@@ -115,9 +115,12 @@ function parseColumn(part: string): ColumnDef {
     }
   }
   const type = parseSrType(rest.slice(0, end))
-  rest = rest.slice(end)
-  const nullable = !/\bNOT\s+NULL\b/i.test(rest)
-  const def = /\bDEFAULT\s+('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|CURRENT_TIMESTAMP|NULL|-?[\d.]+)/i.exec(rest)
+  // the attributes without the comment, and without any quoted text for the NULL check:
+  // words inside COMMENT "…" or DEFAULT "…" are not attributes
+  const attrs = rest.slice(end).replace(/\bCOMMENT\s+(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/gi, '')
+  const bare = attrs.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''")
+  const nullable = !/\bNOT\s+NULL\b/i.test(bare)
+  const def = /\bDEFAULT\s+('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|CURRENT_TIMESTAMP|NULL|-?[\d.]+)/i.exec(attrs)
   let defaultSql: string | undefined
   if (def) {
     const raw = def[1]!
@@ -128,7 +131,7 @@ function parseColumn(part: string): ColumnDef {
     type,
     nullable,
     ...(defaultSql ? { defaultSql } : {}),
-    autoIncrement: /\bAUTO_INCREMENT\b/i.test(rest),
+    autoIncrement: /\bAUTO_INCREMENT\b/i.test(bare),
   }
 }
 

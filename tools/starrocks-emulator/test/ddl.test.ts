@@ -31,6 +31,21 @@ describe('parseCreateTable', () => {
     expect(t.columns[3]).toMatchObject({ defaultSql: "'0'", type: { precision: 38, scale: 10 } })
   })
 
+  it('does not read NOT NULL or DEFAULT inside a comment or a default string', () => {
+    const t = parseCreateTable(`CREATE TABLE c (
+      id BIGINT NOT NULL COMMENT "key",
+      note VARCHAR(20) NULL COMMENT "will be NOT NULL DEFAULT 'x' later",
+      flag VARCHAR(10) NULL DEFAULT "NOT NULL",
+      seq BIGINT NOT NULL COMMENT 'AUTO_INCREMENT in the source'
+    ) PRIMARY KEY (id) DISTRIBUTED BY HASH (id)`)
+    expect(t.columns.map((c) => [c.name, c.nullable, c.defaultSql, c.autoIncrement])).toEqual([
+      ['id', false, undefined, false],
+      ['note', true, undefined, false],
+      ['flag', true, "'NOT NULL'", false],
+      ['seq', false, undefined, false],
+    ])
+  })
+
   it('reads a DUPLICATE KEY table and rejects AGGREGATE KEY', () => {
     expect(parseCreateTable('CREATE TABLE d (a INT) DUPLICATE KEY (a) DISTRIBUTED BY HASH (a)').model).toBe(
       'DUPLICATE',
