@@ -418,16 +418,21 @@ export function createSinker(o: SinkerOptions) {
     // their partitions are paused instead
     let heldBytes = 0
     for (const w of workers.values()) heldBytes += w.heldBytes
-    let over = bufferedBytes() - heldBytes - o.flush.memoryBudgetBytes
+    const over = bufferedBytes() - heldBytes - o.flush.memoryBudgetBytes
     if (over <= 0) return false
+    // batches already cut are on their way out: count them against the excess, or a slow
+    // load would make every pass cut yet another buffer until nothing is left open
+    let queuedBytes = 0
+    for (const w of workers.values()) queuedBytes += w.queuedBytes
+    let toCut = over - queuedBytes
     const byBytes = [...workers.values()]
       .filter((w) => w.batcher.hasOpen)
       .sort((a, b) => b.batcher.bytes - a.batcher.bytes)
     // cut the biggest open buffers until what is cut covers the excess; cut batches stay in
     // memory (queued) until loaded, and the caller waits for them to drain
     for (const w of byBytes) {
-      if (over <= 0) break
-      over -= w.batcher.bytes
+      if (toCut <= 0) break
+      toCut -= w.batcher.bytes
       metrics.budgetCuts.inc({ topic: w.topic })
       enqueue(w, w.batcher.cutNow())
     }

@@ -1,0 +1,3 @@
+import { syncVitestConfig } from '../../vitest.shared.ts'
+
+export default syncVitestConfig('unit')
