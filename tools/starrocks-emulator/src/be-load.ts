@@ -5,7 +5,16 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { applyLoad } from './apply.ts'
-import { basicAuth, checkPassword, type EmulatorContext, header, sendJson, sleep } from './context.ts'
+import {
+  basicAuth,
+  canInsert,
+  checkPassword,
+  type EmulatorContext,
+  header,
+  INSERT_DENIED,
+  sendJson,
+  sleep,
+} from './context.ts'
 import { existingJobStatus, type LabelEntry } from './labels.ts'
 import { PlanError, planLoad } from './plan.ts'
 import { type LoadReply, renderReply } from './response.ts'
@@ -69,11 +78,15 @@ export async function handleStreamLoad(
 
   // begin txn (row 10): FE authentication, label format and uniqueness, db/table existence
   if (!checkPassword(ctx, auth)) return fail(`Access denied for user '${auth.user}'`)
+  if (!canInsert(ctx, auth.user, db, table)) return fail(INSERT_DENIED)
   if (!(doris ? DORIS_LABEL : LABEL).test(label))
     return fail(`Label format error. regex: ${doris ? DORIS_LABEL.source : LABEL.source}, label: ${label}`)
   if (!(await ctx.catalog.databaseExists(db))) return fail(`unknown database, database=${db}`)
   const schema = await ctx.catalog.table(db, table)
   if (!schema) return fail(`unknown table "${db}.${table}"`)
+  const refused = ctx.faults.take('load-fail', be)
+  if (refused)
+    return fail(refused.message ?? `current running txns on db ${db} is 100, larger than limit 100`)
   const begun = ctx.labels.begin(db, label)
   if (!begun.ok) {
     const e = begun.existing

@@ -25,6 +25,10 @@ export interface EmulatorContext {
   faults: FaultSet
   flavour: Flavour
   users: Map<string, string>
+  /** user → INSERT grants (`db.table`, `db.*`, `*.*`); a user without an entry may load anywhere. */
+  grants: Map<string, string[]>
+  /** Sockets each server accepted: [FE, BE 0, BE 1, …]. */
+  accepted: number[]
   errorLogs: Map<string, string[]>
   applied: AppliedLoad[]
   pending: Set<Promise<unknown>>
@@ -48,6 +52,17 @@ export function basicAuth(req: IncomingMessage): { user: string; password: strin
 
 export function checkPassword(ctx: EmulatorContext, auth: { user: string; password: string }): boolean {
   return ctx.users.has(auth.user) && ctx.users.get(auth.user) === auth.password
+}
+
+/** The message of FrontendServiceImpl.checkPasswordAndLoadPriv when INSERT is not granted (§1.1). */
+export const INSERT_DENIED =
+  'Access denied; you need (at least one of) the INSERT privilege(s) for this operation'
+
+/** Whether `user` holds INSERT on `db.table` (§9 state: per-table grants). */
+export function canInsert(ctx: EmulatorContext, user: string, db: string, table: string): boolean {
+  const grants = ctx.grants.get(user)
+  if (!grants) return true
+  return grants.some((g) => g === '*.*' || g === `${db}.*` || g === `${db}.${table}`)
 }
 
 export function sendJson(

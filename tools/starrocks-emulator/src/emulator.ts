@@ -15,6 +15,11 @@ export interface StarRocksEmulatorOptions {
   databasePrefix?: string
   /** user → password (default { root: '' }). */
   users?: Record<string, string>
+  /**
+   * user → the tables it may INSERT into: `db.table`, `db.*` or `*.*`. A user with an entry
+   * may load only there (an empty list: nowhere); a user without one may load anywhere.
+   */
+  grants?: Record<string, readonly string[]>
   flavour?: Flavour
   host?: string
   /** FE HTTP port (default 0: any free port). */
@@ -44,6 +49,10 @@ export interface StarRocksEmulator {
   createTableFromDdl(sql: string, database?: string): Promise<TableSchema>
   query<T = RowDataPacket[]>(sql: string, params?: unknown[]): Promise<T>
   labelState(database: string, label: string): LabelEntry['state'] | undefined
+  /** Replaces a user's INSERT grants (`undefined`: back to loading anywhere). */
+  setGrants(user: string, grants: readonly string[] | undefined): void
+  /** Sockets accepted so far by the FE and by each BE (connection reuse shows as few sockets). */
+  acceptedConnections(): { fe: number; bes: number[] }
   setFault(fault: Fault): void
   clearFaults(): void
   /** Takes a BE off the network (connections refused) or brings it back on the same port. */
@@ -55,6 +64,7 @@ const KNOWN = new Set([
   'mysql',
   'databasePrefix',
   'users',
+  'grants',
   'flavour',
   'host',
   'fePort',
@@ -65,6 +75,25 @@ const KNOWN = new Set([
   'maxBodyBytes',
   'maxJsonBytes',
 ])
+
+const GRANT = /^(\*|[^.*]+)\.(\*|[^.*]+)$/
+
+function checkGrants(user: string, grants: unknown, where: string): string[] {
+  if (!Array.isArray(grants))
+    throw new EmulatorError(
+      'EMU_INVALID_OPTION',
+      `${where} must be an array of db.table, received ${String(grants)}`,
+    )
+  for (const g of grants) {
+    const m = typeof g === 'string' ? GRANT.exec(g) : null
+    if (!m || (m[1] === '*' && m[2] !== '*'))
+      throw new EmulatorError(
+        'EMU_INVALID_OPTION',
+        `${where} for user ${user}: each grant is db.table, db.* or *.*, received ${JSON.stringify(g)}`,
+      )
+  }
+  return [...grants]
+}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -105,13 +134,25 @@ export async function startStarRocksEmulator(options: StarRocksEmulatorOptions):
     dateStrings: true,
     multipleStatements: false,
   })
+  const users = new Map(Object.entries(options.users ?? { root: '' }))
+  const grants = new Map<string, string[]>()
+  for (const [user, list] of Object.entries(options.grants ?? {})) {
+    if (!users.has(user))
+      throw new EmulatorError(
+        'EMU_INVALID_OPTION',
+        `options.grants names user ${user}, who is not in options.users`,
+      )
+    grants.set(user, checkGrants(user, list, 'options.grants'))
+  }
   const ctx: EmulatorContext = {
     pool,
     catalog: createCatalog(pool, options.databasePrefix ?? ''),
     labels: createLabelStore((options.labelKeepMaxSeconds ?? 3 * 86400) * 1000),
     faults: createFaultSet(options.faults),
     flavour,
-    users: new Map(Object.entries(options.users ?? { root: '' })),
+    users,
+    grants,
+    accepted: [0, ...bePorts.map(() => 0)],
     errorLogs: new Map(),
     applied: [],
     pending: new Set(),
@@ -144,6 +185,12 @@ export async function startStarRocksEmulator(options: StarRocksEmulatorOptions):
       return rows as T
     },
     labelState: (database, label) => ctx.labels.get(database, label)?.state,
+    setGrants(user, list) {
+      if (!ctx.users.has(user)) throw new EmulatorError('EMU_INVALID_OPTION', `no user ${user}`)
+      if (list === undefined) ctx.grants.delete(user)
+      else ctx.grants.set(user, checkGrants(user, list, 'setGrants'))
+    },
+    acceptedConnections: () => ({ fe: ctx.accepted[0]!, bes: ctx.accepted.slice(1) }),
     setFault: (fault) => ctx.faults.add(fault),
     clearFaults: () => ctx.faults.clear(),
     async setBeDown(index, down) {

@@ -14,6 +14,11 @@ export type Fault =
   | { kind: 'http-error'; status?: number; target?: FaultTarget; times?: number }
   | { kind: 'reset'; phase?: 'on-request' | 'after-apply'; target?: FaultTarget; times?: number }
   | { kind: 'publish-timeout'; visibleAfterMs?: number; target?: FaultTarget; times?: number }
+  /**
+   * The FE's begin-transaction refuses the load with `Status: Fail`, TxnId -1 (default message:
+   * the running-transaction limit of §4.3, `current running txns on db <db> is 100, larger than limit 100`).
+   */
+  | { kind: 'load-fail'; message?: string; target?: FaultTarget; times?: number }
 
 export interface FaultSet {
   add(fault: Fault): void

@@ -3,15 +3,26 @@
 // header checks pass) or never to (the FE, which answers 307 without reading the body).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { handleStreamLoad } from './be-load.ts'
-import { basicAuth, checkPassword, type EmulatorContext, sendJson, sleep } from './context.ts'
+import {
+  basicAuth,
+  canInsert,
+  checkPassword,
+  type EmulatorContext,
+  INSERT_DENIED,
+  sendJson,
+  sleep,
+} from './context.ts'
 
 const STREAM_LOAD = /^\/api\/([^/]*)\/([^/]*)\/_stream_load$/
 const LOAD_STATE = /^\/api\/([^/]+)\/get_load_state$/
 
 type Handler = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => Promise<void>
 
-function serve(handler: Handler): Server {
+function serve(ctx: EmulatorContext, where: 'fe' | number, handler: Handler): Server {
   const server = createServer({ keepAlive: true })
+  server.on('connection', () => {
+    ctx.accepted[where === 'fe' ? 0 : where + 1]! += 1
+  })
   const run = (req: IncomingMessage, res: ServerResponse, expect: boolean) => {
     handler(req, res, expect).catch((err: Error) => {
       if (!res.headersSent) sendJson(res, 500, JSON.stringify({ status: 'FAILED', msg: err.message }))
@@ -44,7 +55,7 @@ function injected(
 }
 
 export function createBeServer(ctx: EmulatorContext, be: number): Server {
-  return serve(async (req, res, expect) => {
+  return serve(ctx, be, async (req, res, expect) => {
     const url = new URL(req.url ?? '/', 'http://be')
     if (injected(ctx, be, req, res)) return
     const m = STREAM_LOAD.exec(url.pathname)
@@ -79,10 +90,18 @@ export function createBeServer(ctx: EmulatorContext, be: number): Server {
   })
 }
 
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
 let roundRobin = 0
 
 export function createFeServer(ctx: EmulatorContext): Server {
-  return serve(async (req, res, expect) => {
+  return serve(ctx, 'fe', async (req, res, expect) => {
     const url = new URL(req.url ?? '/', 'http://fe')
     if (injected(ctx, 'fe', req, res)) return
     const latency = ctx.faults.take('latency', 'fe')
@@ -135,6 +154,11 @@ export function createFeServer(ctx: EmulatorContext): Server {
       return sendJson(res, 200, JSON.stringify({ Status: 'FAILED', Message: 'No database selected.' }))
     if (!load![2])
       return sendJson(res, 200, JSON.stringify({ Status: 'FAILED', Message: 'No table selected.' }))
+    // §1.2 step 4: the INSERT privilege on db.table, answered like an authentication failure
+    if (!canInsert(ctx, auth.user, safeDecode(load![1]!), safeDecode(load![2]!)))
+      return sendJson(res, 401, JSON.stringify({ status: 'FAILED', msg: INSERT_DENIED }), {
+        'WWW-Authenticate': 'Basic realm=""',
+      })
     const alive = ctx.beAddresses.map((_, i) => i).filter((i) => !ctx.beDown[i])
     if (alive.length === 0)
       return sendJson(res, 200, JSON.stringify({ Status: 'FAILED', Message: 'No backend alive.' }))

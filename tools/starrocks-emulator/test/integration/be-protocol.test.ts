@@ -157,6 +157,29 @@ describe('BE _stream_load protocol', () => {
     expect((await slow).json().Status).toBe('Success')
   })
 
+  it('forgets a finished label after label_keep_max_second, so it loads again', async () => {
+    const shortLived = await startEmulator({ bePorts: [0], labelKeepMaxSeconds: 1 })
+    try {
+      const db = await ordersDb(shortLived)
+      const put = () =>
+        rawRequest(`${shortLived.beUrls[0]}/api/${db}/orders/_stream_load`, {
+          headers: loadHeaders('keep_1'),
+          body: '[{"id":1}]',
+        })
+      expect((await put()).json().Status).toBe('Success')
+      expect((await put()).json()).toMatchObject({
+        Status: 'Label Already Exists',
+        ExistingJobStatus: 'FINISHED',
+      })
+      await new Promise((r) => setTimeout(r, 1200))
+      expect(shortLived.labelState(db, 'keep_1')).toBeUndefined()
+      expect((await put()).json().Status).toBe('Success')
+      expect(shortLived.loads.applied('keep_1', db)).toBe(2)
+    } finally {
+      await shortLived.stop()
+    }
+  })
+
   it('keeps labels per database', async () => {
     const a = await ordersDb(emu)
     const b = await ordersDb(emu)

@@ -60,6 +60,18 @@ describe('faults', () => {
     expect(again.json()).toMatchObject({ Status: 'Label Already Exists', ExistingJobStatus: 'FINISHED' })
   })
 
+  it('fails the begin of a transaction with the running-txn limit, leaving the label free', async () => {
+    const db = await ordersDb(emu)
+    emu.setFault({ kind: 'load-fail', times: 1 })
+    expect((await put(db, 'lf')).json()).toMatchObject({
+      TxnId: -1,
+      Status: 'Fail',
+      Message: `current running txns on db ${db} is 100, larger than limit 100`,
+    })
+    expect(emu.labelState(db, 'lf')).toBeUndefined()
+    expect((await put(db, 'lf')).json().Status).toBe('Success')
+  })
+
   it('takes a BE down (connection refused) and brings it back on the same port', async () => {
     const db = await ordersDb(emu)
     await emu.setBeDown(0, true)

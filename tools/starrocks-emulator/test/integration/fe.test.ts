@@ -1,4 +1,5 @@
 // FE `_stream_load` per §1.2 and §9 of the protocol reference: auth → Expect → 307 to a BE.
+import { Agent, request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StarRocksEmulator } from '../../src/index.ts'
 import { AUTH, ordersDb, PASSWORD, rawRequest, startEmulator, USER } from './harness.ts'
@@ -10,6 +11,17 @@ beforeAll(async () => {
 afterAll(() => emu.stop())
 
 const path = '/api/somedb/orders/_stream_load'
+
+function getKeptAlive(url: string, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+      .on('error', reject)
+      .end()
+  })
+}
 
 describe('FE _stream_load', () => {
   it('answers 401 with WWW-Authenticate when credentials are missing or wrong', async () => {
@@ -46,6 +58,43 @@ describe('FE _stream_load', () => {
     expect(emu.beUrls).toContain(location.origin)
     expect(location.pathname + location.search).toBe(`${path}?x=1`)
     expect(location.username).toBe('')
+  })
+
+  it('answers No database selected. / No table selected. for an empty name, in the FAILED envelope', async () => {
+    const headers = { Authorization: AUTH }
+    const noDb = await rawRequest(`${emu.feUrl}/api//orders/_stream_load`, { expect: true, headers })
+    expect(noDb.status).toBe(200)
+    expect(noDb.json()).toEqual({ Status: 'FAILED', Message: 'No database selected.' })
+    const noTable = await rawRequest(`${emu.feUrl}/api/somedb//_stream_load`, { expect: true, headers })
+    expect(noTable.status).toBe(200)
+    expect(noTable.json()).toEqual({ Status: 'FAILED', Message: 'No table selected.' })
+  })
+
+  it('answers No backend alive. when every BE is down', async () => {
+    await Promise.all(emu.beUrls.map((_, i) => emu.setBeDown(i, true)))
+    try {
+      const res = await rawRequest(emu.feUrl + path, { expect: true, headers: { Authorization: AUTH } })
+      expect(res.status).toBe(200)
+      expect(res.json()).toEqual({ Status: 'FAILED', Message: 'No backend alive.' })
+    } finally {
+      await Promise.all(emu.beUrls.map((_, i) => emu.setBeDown(i, false)))
+    }
+  })
+
+  it('counts the sockets each server accepted: one per connection, not per request', async () => {
+    const before = emu.acceptedConnections()
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      for (let i = 0; i < 3; i++) await getKeptAlive(`${emu.beUrls[0]}/api/nothing`, agent)
+    } finally {
+      agent.destroy()
+    }
+    for (let i = 0; i < 2; i++)
+      await rawRequest(emu.feUrl + path, { expect: true, headers: { Authorization: AUTH } }) // agent: false
+    const after = emu.acceptedConnections()
+    expect(after.bes[0]! - before.bes[0]!).toBe(1)
+    expect(after.fe - before.fe).toBe(2)
+    expect(after.bes).toHaveLength(3)
   })
 
   it('spreads loads over the BEs and skips a BE that is down', async () => {
