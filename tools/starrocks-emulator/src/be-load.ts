@@ -39,6 +39,25 @@ function bool(v: string | undefined, name: string, message: string): boolean {
   throw new LoadFailure(message.replace('%s', name))
 }
 
+const DORIS_UPDATE_MODES = ['UPSERT', 'UPDATE_FIXED_COLUMNS', 'UPDATE_FLEXIBLE_COLUMNS']
+
+/**
+ * Doris' partial update (§8): `unique_key_update_mode`, matched case-insensitively; the legacy
+ * `partial_columns: true` counts only when that header is absent (Doris' _process_put).
+ */
+function dorisPartialUpdate(req: IncomingMessage): boolean {
+  const mode = header(req, 'unique_key_update_mode')
+  if (!mode) return /^true$/i.test(header(req, 'partial_columns') ?? '')
+  const known = DORIS_UPDATE_MODES.find((m) => m === mode.toUpperCase())
+  if (!known)
+    throw new LoadFailure(
+      `Invalid unique_key_partial_mode ${mode}, must be one of 'UPSERT', 'UPDATE_FIXED_COLUMNS' or 'UPDATE_FLEXIBLE_COLUMNS'`,
+    )
+  if (known === 'UPDATE_FLEXIBLE_COLUMNS')
+    throw new LoadFailure('unique_key_update_mode UPDATE_FLEXIBLE_COLUMNS is not supported by the emulator')
+  return known === 'UPDATE_FIXED_COLUMNS'
+}
+
 export async function handleStreamLoad(
   ctx: EmulatorContext,
   be: number,
@@ -117,7 +136,7 @@ export async function handleStreamLoad(
       plan = planLoad(schema, {
         columns: header(req, 'columns'),
         jsonpaths: header(req, 'jsonpaths'),
-        partialUpdate: partialUpdate || (doris && /^true$/i.test(header(req, 'partial_columns') ?? '')),
+        partialUpdate: doris ? dorisPartialUpdate(req) : partialUpdate,
         mergeCondition: header(req, 'merge_condition'),
         doris,
         mergeType: header(req, 'merge_type'),

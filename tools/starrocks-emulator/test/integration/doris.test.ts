@@ -41,4 +41,30 @@ describe('Doris flavour', () => {
     expect(bad.json().Message).toBe('[DATA_QUALITY_ERROR]too many filtered rows')
     expect(bad.json().NumberLoadedRows).toBe(0)
   })
+
+  it('updates only the listed columns with unique_key_update_mode UPDATE_FIXED_COLUMNS, which wins over partial_columns', async () => {
+    const db = await ordersDb(emu)
+    await put(db, 'u0', '[{"id":1,"name":"keep","version":1}]')
+    const fixed = { columns: 'id,version', unique_key_update_mode: 'update_fixed_columns' }
+    expect((await put(db, 'u1', '[{"id":1,"version":2}]', fixed)).json().Status).toBe('Success')
+    expect(await emu.query(`SELECT name, version FROM \`${db}\`.orders`)).toEqual([
+      { name: 'keep', version: 2 },
+    ])
+    // UPSERT beats the legacy flag: the whole row is replaced, name becomes NULL
+    const upsert = { columns: 'id,version', unique_key_update_mode: 'UPSERT', partial_columns: 'true' }
+    expect((await put(db, 'u2', '[{"id":1,"version":3}]', upsert)).json().Status).toBe('Success')
+    expect(await emu.query(`SELECT name, version FROM \`${db}\`.orders`)).toEqual([
+      { name: null, version: 3 },
+    ])
+    // the legacy flag alone still means a fixed-columns partial update
+    await put(db, 'u3', '[{"id":1,"name":"again"}]')
+    await put(db, 'u4', '[{"id":1,"version":4}]', { columns: 'id,version', partial_columns: 'true' })
+    expect(await emu.query(`SELECT name, version FROM \`${db}\`.orders`)).toEqual([
+      { name: 'again', version: 4 },
+    ])
+    const bad = await put(db, 'u5', '[{"id":1}]', { unique_key_update_mode: 'PARTIAL' })
+    expect(bad.json().Message).toBe(
+      "Invalid unique_key_partial_mode PARTIAL, must be one of 'UPSERT', 'UPDATE_FIXED_COLUMNS' or 'UPDATE_FLEXIBLE_COLUMNS'",
+    )
+  })
 })
