@@ -8,6 +8,7 @@ import {
   canInsert,
   checkPassword,
   type EmulatorContext,
+  header,
   INSERT_DENIED,
   sendJson,
   sleep,
@@ -167,7 +168,11 @@ export function createFeServer(ctx: EmulatorContext): Server {
       ctx.flavour === 'doris' ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.password)}@` : ''
     const location = `http://${userInfo}${ctx.beAddresses[be]}${url.pathname}${url.search}`
     // never read the body, never send 100 Continue (§1.2 step 7)
-    void expect
+    if (expect && header(req, 'content-length') === '0') {
+      // Node closes a connection whose Expect went unanswered, in case a body is still coming;
+      // with none declared, keep it alive as the FE does (keep-alive follows the request, §1.2)
+      ;(res as unknown as { _expect_continue: boolean })._expect_continue = false
+    }
     res.writeHead(307, { Location: location, 'Content-Type': 'text/html', 'Content-Length': 0 })
     res.end()
   })

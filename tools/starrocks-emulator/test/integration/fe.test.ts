@@ -12,9 +12,10 @@ afterAll(() => emu.stop())
 
 const path = '/api/somedb/orders/_stream_load'
 
-function getKeptAlive(url: string, agent: Agent): Promise<number> {
+function keptAlive(url: string, agent: Agent, headers: Record<string, string> = {}): Promise<number> {
+  const method = headers.Expect ? 'PUT' : 'GET'
   return new Promise((resolve, reject) => {
-    request(url, { agent }, (res) => {
+    request(url, { agent, method, headers }, (res) => {
       res.resume()
       res.on('end', () => resolve(res.statusCode ?? 0))
     })
@@ -85,7 +86,7 @@ describe('FE _stream_load', () => {
     const before = emu.acceptedConnections()
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
     try {
-      for (let i = 0; i < 3; i++) await getKeptAlive(`${emu.beUrls[0]}/api/nothing`, agent)
+      for (let i = 0; i < 3; i++) await keptAlive(`${emu.beUrls[0]}/api/nothing`, agent)
     } finally {
       agent.destroy()
     }
@@ -95,6 +96,18 @@ describe('FE _stream_load', () => {
     expect(after.bes[0]! - before.bes[0]!).toBe(1)
     expect(after.fe - before.fe).toBe(2)
     expect(after.bes).toHaveLength(3)
+  })
+
+  it('keeps the connection of a body-less redirect request alive, as the FE does', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const headers = { Authorization: AUTH, Expect: '100-continue', 'Content-Length': '0' }
+    const before = emu.acceptedConnections().fe
+    try {
+      for (let i = 0; i < 3; i++) expect(await keptAlive(emu.feUrl + path, agent, headers)).toBe(307)
+    } finally {
+      agent.destroy()
+    }
+    expect(emu.acceptedConnections().fe - before).toBe(1)
   })
 
   it('spreads loads over the BEs and skips a BE that is down', async () => {
