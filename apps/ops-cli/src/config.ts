@@ -4,6 +4,7 @@
 // variable, or a SecretRef in the configuration file; never from a literal flag.
 import { readFileSync } from 'node:fs'
 import { resolveKey } from '@sync/crypto-envelope'
+import type { KafkaClientOptions } from '@sync/ops-kit'
 import { isSecretRef, resolveSecret, type SecretRef } from '@sync/service-kit'
 import type { FlagValues } from './cli/command.ts'
 import { list, parseIntIn, str } from './cli/flags.ts'
@@ -141,6 +142,11 @@ export function kafkaBrokers(s: Settings, required = true): string[] {
     )
   }
   return brokers
+}
+
+/** The Kafka client settings of the CLI's Kafka commands (snapshot, lag, doctor). */
+export function kafkaClientOptions(s: Settings): KafkaClientOptions {
+  return { brokers: kafkaBrokers(s) }
 }
 
 /** The envelope key as validated lower-case hex, or undefined when none is configured. */

@@ -1,8 +1,8 @@
+import { type ConnectClient, createConnectClient, maskConfig } from '@sync/ops-kit'
 import type { Command, CommandContext } from '../cli/command.ts'
 import { bool, parseIntIn } from '../cli/flags.ts'
 import { connectUrl, loadSettings, readTextFile } from '../config.ts'
 import { CliError, exitCodes, usageError } from '../errors.ts'
-import { type ConnectClient, createConnectClient, maskConfig } from '../lib/connect-client.ts'
 
 const actions = [
   'list',

@@ -1,24 +1,29 @@
+import {
+  doctorVerdict,
+  type Finding,
+  kafkaFindings,
+  keyFindings,
+  literalTopics,
+  mysqlFindings,
+  starRocksFindings,
+} from '@sync/ops-kit'
 import { loadRuleDirectory } from '@sync/table-matcher'
 import type { Command } from '../cli/command.ts'
 import { bool, int, list, str } from '../cli/flags.ts'
 import { groups, kafkaGroup, keyGroup, mysqlGroup, rulesGroup, starRocksGroup } from '../cli/option-groups.ts'
 import {
   envelopeKey,
-  kafkaBrokers,
+  kafkaClientOptions,
   loadSettings,
   mysqlEndpoint,
   rulesDirectory,
   starRocksEndpoint,
 } from '../config.ts'
 import { exitCodes, usageError } from '../errors.ts'
-import { against } from '../lib/describe-error.ts'
-import {
-  type Finding,
-  kafkaFindings,
-  keyFindings,
-  mysqlFindings,
-  starRocksFindings,
-} from '../lib/doctor-checks.ts'
+import { against, describeError } from '../lib/describe-error.ts'
+
+// findings' messages as the CLI prints any error: one line naming the cause
+const describe = { describe: (err: unknown, target?: string) => describeError(err, target).message }
 
 const components = ['mysql', 'kafka', 'starrocks', 'key'] as const
 const shared = groups(mysqlGroup, kafkaGroup, starRocksGroup, keyGroup, rulesGroup)
@@ -66,23 +71,22 @@ export const doctorCommand: Command = {
     if (wanted('mysql')) {
       const e = mysqlEndpoint(settings)
       ctx.out.addSecret(e.password)
-      findings.push(...(await mysqlFindings(e, serverId)))
+      findings.push(...(await mysqlFindings(e, serverId, describe)))
     }
     if (wanted('kafka')) {
       const topics = list(values, 'topic')
       const dir = rulesDirectory(settings)
       if (dir !== undefined) {
         const rules = await against(`rules in ${dir}`, () => loadRuleDirectory(dir))
-        for (const r of rules.rules)
-          if (!r.target.topic.includes('{') && !topics.includes(r.target.topic)) topics.push(r.target.topic)
+        for (const t of literalTopics(rules)) if (!topics.includes(t)) topics.push(t)
       }
-      findings.push(...(await kafkaFindings(kafkaBrokers(settings), topics)))
+      findings.push(...(await kafkaFindings(kafkaClientOptions(settings), topics, describe)))
     }
     if (wanted('starrocks')) {
       const e = starRocksEndpoint(settings)
       ctx.out.addSecret(e.password)
       const httpUrl = str(values, 'sr-http-url')
-      findings.push(...(await starRocksFindings(httpUrl ? { ...e, httpUrl } : e)))
+      findings.push(...(await starRocksFindings(httpUrl ? { ...e, httpUrl } : e, describe)))
     }
     if (wanted('key')) {
       let key: string | undefined
@@ -93,9 +97,10 @@ export const doctorCommand: Command = {
         error = err
       }
       ctx.out.addSecret(key)
-      findings.push(...keyFindings(key, error))
+      findings.push(...keyFindings(key, error, describe))
     }
-    if (bool(values, 'json')) ctx.out.json({ ok: !findings.some((f) => f.severity === 'error'), findings })
+    const verdict = doctorVerdict(findings)
+    if (bool(values, 'json')) ctx.out.json({ ok: verdict !== 'error', findings })
     else {
       for (const f of findings) {
         const mark = f.ok
@@ -109,7 +114,7 @@ export const doctorCommand: Command = {
         if (!f.ok && f.remedy) ctx.out.line(`     ${' '.repeat(9)} fix: ${f.remedy}`)
       }
     }
-    if (findings.some((f) => f.severity === 'error')) return exitCodes.checkFailed
-    return findings.some((f) => f.severity === 'warning') ? exitCodes.warning : exitCodes.ok
+    if (verdict === 'error') return exitCodes.checkFailed
+    return verdict === 'warning' ? exitCodes.warning : exitCodes.ok
   },
 }

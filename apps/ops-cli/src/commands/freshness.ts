@@ -1,19 +1,10 @@
+import { checkFreshness, type FreshnessEntry, parseFreshnessFlag, parseFreshnessList } from '@sync/ops-kit'
 import type { Command } from '../cli/command.ts'
 import { bool, duration, list, str } from '../cli/flags.ts'
 import { starRocksGroup } from '../cli/option-groups.ts'
 import { loadSettings, readTextFile, starRocksEndpoint } from '../config.ts'
 import { exitCodes, usageError } from '../errors.ts'
 import { withMysql } from '../lib/connections.ts'
-import {
-  ageSeconds,
-  type FreshnessEntry,
-  parseFreshnessFlag,
-  parseFreshnessList,
-  verdict,
-} from '../lib/freshness.ts'
-import { quoteIdent } from '../lib/starrocks-ddl.ts'
-
-const qualified = (name: string) => name.split('.').map(quoteIdent).join('.')
 
 export const freshnessCommand: Command = {
   name: 'freshness',
@@ -61,26 +52,7 @@ export const freshnessCommand: Command = {
     ctx.out.addSecret(sr.password)
     const results = await withMysql(
       sr,
-      async (conn) => {
-        const out = []
-        for (const e of entries) {
-          const [rows] = await conn.query(
-            `SELECT CAST(MAX(${quoteIdent(e.column)}) AS CHAR) AS newest, CAST(NOW() AS CHAR) AS now FROM ${qualified(e.table)}`,
-          )
-          const row = (rows as Array<{ newest: string | null; now: string }>)[0]!
-          const age = row.newest === null ? undefined : Math.max(0, ageSeconds(row.newest, row.now))
-          const w = e.warnAfter ?? warn
-          const c = e.criticalAfter ?? critical
-          out.push({
-            table: e.table,
-            column: e.column,
-            newest: row.newest,
-            ageSeconds: age,
-            verdict: verdict(age, w, c),
-          })
-        }
-        return out
-      },
+      (conn) => checkFreshness(conn, entries, { warnAfter: warn, criticalAfter: critical }),
       sr.database,
     )
     if (bool(values, 'json')) ctx.out.json(results)

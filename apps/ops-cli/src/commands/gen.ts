@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { buildColumnsHeader, buildJsonPaths } from '@sync/streamload-client'
 import { loadRuleDirectory } from '@sync/table-matcher'
+import { type DdlOptions, type GenResult, generateForRules, generateForTable } from '@sync/warehouse-ddl'
 import type { Command } from '../cli/command.ts'
 import { bool, int, list, oneOf, str } from '../cli/flags.ts'
 import { groups, mysqlGroup, rulesGroup } from '../cli/option-groups.ts'
@@ -8,7 +10,6 @@ import { loadSettings, mysqlEndpoint, rulesDirectory } from '../config.ts'
 import { CliError, exitCodes, usageError } from '../errors.ts'
 import { withMysql } from '../lib/connections.ts'
 import { against } from '../lib/describe-error.ts'
-import { type DdlOptions, type GenResult, generateForRules, generateForTable } from '../lib/generate.ts'
 
 const kinds = ['ddl', 'sinker', 'rule', 'connect-batch', 'connect-stream', 'datax', 'datax-shell'] as const
 const shared = groups(mysqlGroup, rulesGroup)
@@ -104,6 +105,10 @@ export const genCommand: Command = {
         : {}),
       ...(replication ? { properties: { replication_num: String(replication) } } : {}),
       ...(declaredKey.length > 0 ? { declaredKey } : {}),
+      streamLoadHeaders: {
+        columns: (c) => buildColumnsHeader(c, { withOp: true }),
+        jsonpaths: (c) => buildJsonPaths(c, { withOp: true }),
+      },
     }
     const rulesDir = rulesDirectory(settings)
     const databases = list(values, 'database')

@@ -1,24 +1,10 @@
+import { groupLag, isLagOverLimits, type PartitionLag, readShipperLag, type Sample } from '@sync/ops-kit'
 import type { Command } from '../cli/command.ts'
 import { bool, int, list, str } from '../cli/flags.ts'
 import { kafkaGroup } from '../cli/option-groups.ts'
-import { kafkaBrokers, loadSettings } from '../config.ts'
+import { kafkaClientOptions, loadSettings } from '../config.ts'
 import { exitCodes, usageError } from '../errors.ts'
-import { describeError } from '../lib/describe-error.ts'
 import { withKafkaAdmin } from '../lib/kafka-admin.ts'
-import { groupLag, type PartitionLag } from '../lib/kafka-lag.ts'
-import { parsePrometheusText, type Sample } from '../lib/prom-text.ts'
-
-async function shipperLag(url: string): Promise<Sample[]> {
-  let text: string
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) })
-    if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    text = await res.text()
-  } catch (err) {
-    throw describeError(err, `shipper metrics at ${url}`)
-  }
-  return parsePrometheusText(text).filter((s) => /lag|behind|delay/.test(s.name))
-}
 
 export const lagCommand: Command = {
   name: 'lag',
@@ -63,19 +49,20 @@ export const lagCommand: Command = {
     const maxSeconds = int(values, 'max-seconds', { min: 0 })
     let partitions: PartitionLag[] = []
     if (groupsWanted.length > 0) {
-      const brokers = kafkaBrokers(loadSettings(values, ctx.env))
+      const kafka = kafkaClientOptions(loadSettings(values, ctx.env))
       const topics = list(values, 'topic')
-      partitions = await withKafkaAdmin(brokers, async (admin) => {
+      partitions = await withKafkaAdmin(kafka, async (admin) => {
         const all: PartitionLag[] = []
         for (const g of groupsWanted) all.push(...(await groupLag(admin, g, topics)))
         return all
       })
     }
     const shipper: Array<Sample & { url: string }> = []
-    for (const url of urls) shipper.push(...(await shipperLag(url)).map((s) => ({ ...s, url })))
-    const over =
-      (maxLag !== undefined && partitions.some((p) => p.lag > maxLag)) ||
-      (maxSeconds !== undefined && shipper.some((s) => /seconds/.test(s.name) && s.value > maxSeconds))
+    for (const url of urls) shipper.push(...(await readShipperLag(url)).map((s) => ({ ...s, url })))
+    const over = isLagOverLimits(partitions, shipper, {
+      ...(maxLag === undefined ? {} : { maxLag }),
+      ...(maxSeconds === undefined ? {} : { maxSeconds }),
+    })
     if (bool(values, 'json')) ctx.out.json({ ok: !over, partitions, shipper })
     else {
       if (groupsWanted.length > 0) {

@@ -1,14 +1,19 @@
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
+import { createKafkaClient, createKafkaSink, kafkaLabel } from '@sync/ops-kit'
 import { createFileStateStore, createSnapshotLoader, type SnapshotScope } from '@sync/snapshot-loader'
 import { createTableMatcher, loadRuleDirectory } from '@sync/table-matcher'
-import { Kafka, logLevel } from 'kafkajs'
 import type { Command } from '../cli/command.ts'
 import { bool, int, list, oneOf, str } from '../cli/flags.ts'
 import { groups, kafkaGroup, keyGroup, mysqlGroup, rulesGroup } from '../cli/option-groups.ts'
-import { kafkaBrokers, loadSettings, mysqlEndpoint, requireEnvelopeKey, rulesDirectory } from '../config.ts'
+import {
+  kafkaClientOptions,
+  loadSettings,
+  mysqlEndpoint,
+  requireEnvelopeKey,
+  rulesDirectory,
+} from '../config.ts'
 import { exitCodes, usageError } from '../errors.ts'
 import { against } from '../lib/describe-error.ts'
-import { createKafkaSink } from '../lib/kafka-sink.ts'
 import { createProgressBar } from '../lib/progress-bar.ts'
 
 const shared = groups(mysqlGroup, kafkaGroup, keyGroup, rulesGroup)
@@ -75,7 +80,7 @@ export const snapshotCommand: Command = {
     ctx.out.addSecret(source.password)
     const key = requireEnvelopeKey(settings)
     ctx.out.addSecret(key)
-    const brokers = kafkaBrokers(settings)
+    const kafkaOptions = kafkaClientOptions(settings)
     const ruleSet = await against(`rules in ${dir}`, () => loadRuleDirectory(dir))
     const statePath =
       str(values, 'state') ?? `snapshot-${(rule ?? table)!.replace(/[^\w.-]/g, '_')}.state.json`
@@ -83,11 +88,13 @@ export const snapshotCommand: Command = {
     const suffix = str(values, 'batch-topic-suffix')
     const zone = str(values, 'server-time-zone')
     const json = bool(values, 'json')
-    const kafka = new Kafka({
+    const kafka = createKafkaClient({
+      ...kafkaOptions,
       clientId: 'sync-ops-snapshot',
-      brokers,
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 5 },
+      // a long snapshot rides out a broker restart; the default timeouts of kafkajs apply
+      connectionTimeoutMs: 1_000,
+      requestTimeoutMs: 30_000,
+      retries: 5,
     })
     const producer = kafka.producer({
       idempotent: false,
@@ -95,7 +102,7 @@ export const snapshotCommand: Command = {
       allowAutoTopicCreation: true,
     })
     const admin = kafka.admin()
-    const target = `Kafka at ${brokers.join(',')}`
+    const target = kafkaLabel(kafkaOptions)
     await against(target, () => Promise.all([producer.connect(), admin.connect()]))
     const bar = createProgressBar((t) => ctx.out.status(t), {
       interactive: ctx.interactive && !json,

@@ -1,3 +1,4 @@
+import { type ShardResult, verifyRules } from '@sync/ops-kit'
 import { loadRuleDirectory } from '@sync/table-matcher'
 import type { Command } from '../cli/command.ts'
 import { bool, list, str } from '../cli/flags.ts'
@@ -6,8 +7,6 @@ import { loadSettings, mysqlEndpoint, rulesDirectory, starRocksEndpoint } from '
 import { exitCodes, usageError } from '../errors.ts'
 import { withMysql } from '../lib/connections.ts'
 import { against } from '../lib/describe-error.ts'
-import { matchShards } from '../lib/shards.ts'
-import { type ShardResult, verifyTarget } from '../lib/verify.ts'
 
 const shared = groups(mysqlGroup, starRocksGroup, rulesGroup)
 
@@ -50,24 +49,16 @@ export const verifyCommand: Command = {
     const ruleSet = await against(`rules in ${dir}`, () => loadRuleDirectory(dir))
     const rule = str(values, 'rule')
     const results: ShardResult[] = await withMysql(source, (src) =>
-      withMysql(sr, async (target) => {
-        const byRule = await matchShards(src, ruleSet, {
+      withMysql(sr, (target) =>
+        verifyRules(ruleSet, {
+          source: src,
+          target,
+          ...(sr.database ? { targetDatabase: sr.database } : {}),
+          checksum: bool(values, 'checksum'),
           databases: list(values, 'database'),
           ...(rule ? { rule } : {}),
-        })
-        const all: ShardResult[] = []
-        for (const plans of byRule.values()) {
-          all.push(
-            ...(await verifyTarget(plans, {
-              source: src,
-              target,
-              ...(sr.database ? { targetDatabase: sr.database } : {}),
-              checksum: bool(values, 'checksum'),
-            })),
-          )
-        }
-        return all
-      }),
+        }),
+      ),
     )
     const bad = results.filter((r) => !r.ok)
     if (bool(values, 'json')) ctx.out.json({ ok: bad.length === 0, shards: results })

@@ -1,6 +1,8 @@
 // Turns any error (mysql2, kafkajs, fetch, our packages) into one CliError line that names
 // the cause and, when given, the target ("MySQL at 10.0.0.5:3306"). Server messages pass
 // through; output.ts blanks registered secrets in them.
+import { isOpsKitError, type OpsKitErrorCode } from '@sync/ops-kit'
+import { isWarehouseDdlError, type WarehouseDdlErrorCode } from '@sync/warehouse-ddl'
 import { CliError, type CliErrorCode } from '../errors.ts'
 
 interface Shape {
@@ -45,8 +47,32 @@ function chain(err: unknown): Shape[] {
 
 const firstLine = (s: string | undefined) => (s ?? '').split('\n')[0]!.trim()
 
+// the packages' codes as the CLI's (their messages already name what is at fault)
+const packageCodes: Record<
+  WarehouseDdlErrorCode | Exclude<OpsKitErrorCode, 'OPSKIT_UNREACHABLE'>,
+  CliErrorCode
+> = {
+  WDDL_NOT_FOUND: 'OPS_NOT_FOUND',
+  WDDL_INPUT: 'OPS_INPUT',
+  OPSKIT_INPUT: 'OPS_INPUT',
+  OPSKIT_BAD_ARGUMENT: 'OPS_USAGE',
+  OPSKIT_AUTH: 'OPS_AUTH',
+  OPSKIT_NOT_FOUND: 'OPS_NOT_FOUND',
+  OPSKIT_REMOTE: 'OPS_REMOTE',
+}
+
 export function describeError(err: unknown, target?: string): CliError {
   if (err instanceof CliError) return err
+  if (isOpsKitError(err) && err.code === 'OPSKIT_UNREACHABLE') {
+    // the network error underneath says why (refused, not found, timed out)
+    return describeError(err.cause ?? err, err.target ?? target)
+  }
+  if (isOpsKitError(err) || isWarehouseDdlError(err)) {
+    return new CliError(packageCodes[err.code as keyof typeof packageCodes], err.message, {
+      cause: err,
+      retriable: err.retriable,
+    })
+  }
   const all = chain(err)
   const at = target ? ` ${target}` : ''
   const net = all.find((e) => typeof e.code === 'string' && e.code in networkCodes)

@@ -1,11 +1,11 @@
 // Doctor findings beyond MySQL's own preflight (which binlog-reader provides): Kafka,
 // StarRocks and the envelope key. Each finding names what is wrong and how to fix it.
-import { preflight } from '@sync/binlog-reader'
+import { preflight, selectConnectionOptions } from '@sync/binlog-reader'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
-import type { Endpoint, StarRocksEndpoint } from '../config.ts'
-import { withMysql } from './connections.ts'
-import { describeError } from './describe-error.ts'
-import { withKafkaAdmin } from './kafka-admin.ts'
+import type { RuleSet } from '@sync/table-matcher'
+import mysql from 'mysql2/promise'
+import { createKafkaClient, type KafkaClientOptions, kafkaLabel, withKafkaAdmin } from './kafka-client.ts'
+import { type MysqlEndpoint, mysqlConnectionOptions } from './mysql-endpoint.ts'
 
 export interface Finding {
   component: 'mysql' | 'kafka' | 'starrocks' | 'key'
@@ -16,19 +16,52 @@ export interface Finding {
   remedy: string
 }
 
-const failure = (component: Finding['component'], check: string, err: unknown, remedy: string): Finding => ({
+/**
+ * Turns a failure into the finding's message. The default names the target and the error's
+ * first line; a CLI passes its own (which classifies network and authentication errors).
+ * It must not put secrets in the text.
+ */
+export type DescribeFailure = (err: unknown, target?: string) => string
+
+export const defaultDescribeFailure: DescribeFailure = (err, target) => {
+  const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim()
+  return target ? `${target}: ${first}` : first
+}
+
+export interface DoctorOptions {
+  describe?: DescribeFailure
+}
+
+export interface StarRocksDoctorEndpoint extends MysqlEndpoint {
+  database?: string
+  /** The FE HTTP URL (http://fe:8030), probed when given. */
+  httpUrl?: string
+}
+
+const failure = (
+  component: Finding['component'],
+  check: string,
+  message: string,
+  remedy: string,
+): Finding => ({
   component,
   check,
   ok: false,
   severity: 'error',
-  message: describeError(err).message,
+  message,
   remedy,
 })
 
-export async function mysqlFindings(e: Endpoint, serverId?: number): Promise<Finding[]> {
+/** binlog-reader's preflight of the source, after a "connect" finding. */
+export async function mysqlFindings(
+  e: MysqlEndpoint,
+  serverId?: number,
+  options: DoctorOptions = {},
+): Promise<Finding[]> {
+  const describe = options.describe ?? defaultDescribeFailure
   try {
     const found = await preflight(
-      { host: e.host, port: e.port, user: e.user, password: e.password, connectTimeout: 10_000 },
+      { ...mysqlConnectionOptions(e), connectTimeout: 10_000 },
       serverId === undefined ? {} : { serverId },
     )
     return [
@@ -47,16 +80,22 @@ export async function mysqlFindings(e: Endpoint, serverId?: number): Promise<Fin
       failure(
         'mysql',
         'connect',
-        describeError(err, e.label),
+        describe(err, e.label),
         'check host, port, user and password; the account needs REPLICATION SLAVE, BINLOG MONITOR (REPLICATION CLIENT) and SELECT',
       ),
     ]
   }
 }
 
-export async function kafkaFindings(brokers: string[], topics: readonly string[]): Promise<Finding[]> {
+/** Brokers reachable (with the given TLS/SASL), then one finding per topic that must exist. */
+export async function kafkaFindings(
+  kafka: KafkaClientOptions,
+  topics: readonly string[],
+  options: DoctorOptions = {},
+): Promise<Finding[]> {
+  const describe = options.describe ?? defaultDescribeFailure
   try {
-    return await withKafkaAdmin(brokers, async (admin) => {
+    return await withKafkaAdmin(createKafkaClient(kafka), async (admin) => {
       const cluster = await admin.describeCluster()
       const out: Finding[] = [
         {
@@ -91,24 +130,35 @@ export async function kafkaFindings(brokers: string[], topics: readonly string[]
       failure(
         'kafka',
         'connect',
-        err,
+        describe(err, kafkaLabel(kafka)),
         'check --brokers / KAFKA_BROKERS, listeners, advertised.listeners and firewalls',
       ),
     ]
   }
 }
 
-export async function starRocksFindings(e: StarRocksEndpoint): Promise<Finding[]> {
+/** Login over the FE query port (MySQL protocol), and the FE HTTP port when `httpUrl` is given. */
+export async function starRocksFindings(
+  e: StarRocksDoctorEndpoint,
+  options: DoctorOptions = {},
+): Promise<Finding[]> {
+  const describe = options.describe ?? defaultDescribeFailure
   const out: Finding[] = []
   try {
-    const version = await withMysql(
-      e,
-      async (conn) => {
-        const [rows] = await conn.query('SELECT VERSION() AS v')
-        return String((rows as Array<{ v: string }>)[0]?.v ?? '')
-      },
-      e.database,
-    )
+    const conn = await mysql.createConnection({
+      ...mysqlConnectionOptions(e),
+      ...(e.database ? { database: e.database } : {}),
+      ...selectConnectionOptions,
+      connectTimeout: 10_000,
+    })
+    conn.on('error', () => {})
+    let version: string
+    try {
+      const [rows] = await conn.query('SELECT VERSION() AS v')
+      version = String((rows as Array<{ v: string }>)[0]?.v ?? '')
+    } finally {
+      await conn.end().catch(() => conn.destroy())
+    }
     out.push({
       component: 'starrocks',
       check: 'query port',
@@ -122,7 +172,7 @@ export async function starRocksFindings(e: StarRocksEndpoint): Promise<Finding[]
       failure(
         'starrocks',
         'query port',
-        err,
+        describe(err, e.label),
         'check --sr-host/--sr-port (FE query port, 9030), user, password and that the database exists',
       ),
     )
@@ -143,7 +193,7 @@ export async function starRocksFindings(e: StarRocksEndpoint): Promise<Finding[]
         failure(
           'starrocks',
           'http',
-          describeError(err, `StarRocks HTTP at ${e.httpUrl}`),
+          describe(err, `StarRocks HTTP at ${e.httpUrl}`),
           "check the FE http_port (8030) and that the sinker's network reaches it",
         ),
       )
@@ -152,10 +202,21 @@ export async function starRocksFindings(e: StarRocksEndpoint): Promise<Finding[]
   return out
 }
 
-export function keyFindings(key: string | undefined, error?: unknown): Finding[] {
+/** The envelope key: configured, valid, seals and opens. `error` is why resolving it failed. */
+export function keyFindings(
+  key: string | undefined,
+  error?: unknown,
+  options: DoctorOptions = {},
+): Finding[] {
+  const describe = options.describe ?? defaultDescribeFailure
   if (error !== undefined)
     return [
-      failure('key', 'key', error, 'give a 32, 48 or 64 hex digit key (sync-ops envelope keygen makes one)'),
+      failure(
+        'key',
+        'key',
+        describe(error),
+        'give a 32, 48 or 64 hex digit key (sync-ops envelope keygen makes one)',
+      ),
     ]
   if (key === undefined) {
     return [
@@ -182,4 +243,20 @@ export function keyFindings(key: string | undefined, error?: unknown): Finding[]
       remedy: ok ? '' : 'regenerate the key',
     },
   ]
+}
+
+/** The topics of rules that name one literally (no `{group}` placeholders). */
+export function literalTopics(ruleSet: RuleSet): string[] {
+  const out: string[] = []
+  for (const r of ruleSet.rules)
+    if (!r.target.topic.includes('{') && !out.includes(r.target.topic)) out.push(r.target.topic)
+  return out
+}
+
+export type DoctorVerdict = 'ok' | 'warning' | 'error'
+
+/** 'error' when any finding is an error, else 'warning' when any is a warning. */
+export function doctorVerdict(findings: readonly Finding[]): DoctorVerdict {
+  if (findings.some((f) => f.severity === 'error')) return 'error'
+  return findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok'
 }

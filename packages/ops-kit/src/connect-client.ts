@@ -1,7 +1,6 @@
 // Kafka Connect REST API client (the calls of the seed's KafkaConnectAll and rest.sh).
 // Endpoints: https://kafka.apache.org/documentation/#connect_rest
-import { CliError } from '../errors.ts'
-import { describeError } from './describe-error.ts'
+import { OpsKitError } from './errors.ts'
 
 export interface ConnectorStatus {
   name: string
@@ -36,7 +35,17 @@ export interface ConnectClient {
   taskStatus(name: string, task: number): Promise<ConnectorStatus['tasks'][number]>
 }
 
-export function createConnectClient(baseUrl: string, options: { timeoutMs?: number } = {}): ConnectClient {
+export interface ConnectClientOptions {
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number
+}
+
+/**
+ * A client of one Kafka Connect worker's REST API. A network failure throws OPSKIT_UNREACHABLE
+ * (the network error as `cause`); an HTTP error status throws OPSKIT_NOT_FOUND (404),
+ * OPSKIT_AUTH (401/403) or OPSKIT_REMOTE, with the worker's own message.
+ */
+export function createConnectClient(baseUrl: string, options: ConnectClientOptions = {}): ConnectClient {
   const target = `Kafka Connect at ${baseUrl}`
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let res: Response
@@ -51,7 +60,7 @@ export function createConnectClient(baseUrl: string, options: { timeoutMs?: numb
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       })
     } catch (err) {
-      throw describeError(err, target)
+      throw new OpsKitError('OPSKIT_UNREACHABLE', `cannot reach ${target}`, { cause: err, target })
     }
     const text = await res.text()
     let json: unknown
@@ -65,12 +74,14 @@ export function createConnectClient(baseUrl: string, options: { timeoutMs?: numb
         (json as { message?: string } | undefined)?.message ?? (text.slice(0, 200) || res.statusText)
       const code =
         res.status === 404
-          ? 'OPS_NOT_FOUND'
+          ? 'OPSKIT_NOT_FOUND'
           : res.status === 401 || res.status === 403
-            ? 'OPS_AUTH'
-            : 'OPS_REMOTE'
-      throw new CliError(code, `${target} answered ${res.status} to ${method} ${path}: ${remote}`, {
+            ? 'OPSKIT_AUTH'
+            : 'OPSKIT_REMOTE'
+      throw new OpsKitError(code, `${target} answered ${res.status} to ${method} ${path}: ${remote}`, {
         retriable: res.status >= 500 || res.status === 409,
+        target,
+        httpStatus: res.status,
       })
     }
     return json as T

@@ -2,9 +2,8 @@
 // the sinker's table settings, the stream rule and the seed's legacy Kafka Connect and
 // DataX files.
 import type { QueryRunner } from '@sync/binlog-reader'
-import { buildColumnsHeader, buildJsonPaths } from '@sync/streamload-client'
 import { createTableMatcher, parseRuleSet, type RuleSet, toSnakeCase } from '@sync/table-matcher'
-import { CliError } from '../errors.ts'
+import { WarehouseDdlError } from './errors.ts'
 import { readColumns, tableComment } from './information-schema.ts'
 import {
   batchConnector,
@@ -20,11 +19,23 @@ import { renderCreateTable } from './starrocks-ddl.ts'
 import type { TypeOptions } from './starrocks-types.ts'
 import { buildTargetSchema, type Shard, type TargetSchema } from './target-schema.ts'
 
+/**
+ * Builds the Stream Load `columns` and `jsonpaths` headers for the sinker file (streamload-client's
+ * `buildColumnsHeader` / `buildJsonPaths` with `{ withOp: true }`): the sinker must send exactly
+ * what its own client builds, so the caller passes the client's builders in.
+ */
+export interface StreamLoadHeaderBuilder {
+  columns(columns: readonly string[]): string
+  jsonpaths(columns: readonly string[]): string
+}
+
 export interface DdlOptions extends TypeOptions {
   starRocksDatabase?: string
   buckets?: number
   properties?: Record<string, string>
   declaredKey?: readonly string[]
+  /** Headers written into `<table>.sinker.json`. */
+  streamLoadHeaders: StreamLoadHeaderBuilder
 }
 
 export interface TableGenOptions extends DdlOptions {
@@ -78,8 +89,8 @@ export function sinkerFile(schema: TargetSchema, options: DdlOptions): Generated
     primaryKey: schema.keyColumns,
     columns,
     streamLoad: {
-      columns: buildColumnsHeader(columns, { withOp: true }),
-      jsonpaths: buildJsonPaths(columns, { withOp: true }),
+      columns: options.streamLoadHeaders.columns(columns),
+      jsonpaths: options.streamLoadHeaders.jsonpaths(columns),
     },
   }
   return {
@@ -113,7 +124,7 @@ export async function generateForTable(conn: QueryRunner, o: TableGenOptions): P
   const ruleSet = parseRuleSet([{ file: rule.file, text: rule.content }])
   const plan = createTableMatcher(ruleSet).match(o.database, o.table)
   if (plan === undefined)
-    throw new CliError('OPS_INPUT', `the generated rule does not match ${o.database}.${o.table}`)
+    throw new WarehouseDdlError('WDDL_INPUT', `the generated rule does not match ${o.database}.${o.table}`)
   const schema = { ...buildTargetSchema([{ plan, columns, comment }], o), table: o.target }
   return {
     files: [

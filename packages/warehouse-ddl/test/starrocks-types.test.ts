@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type SourceColumn, starRocksType, varcharFor } from '../../src/lib/starrocks-types.ts'
+import { type SourceColumn, starRocksType, varcharFor } from '../src/starrocks-types.ts'
 
 const col = (dataType: string, columnType = dataType, extra: Partial<SourceColumn> = {}): SourceColumn => ({
   name: 'c',

@@ -6,9 +6,8 @@
 // counts happen to balance.
 import { createHash } from 'node:crypto'
 import type { QueryRunner } from '@sync/binlog-reader'
-import type { TablePlan } from '@sync/table-matcher'
-import { primaryKey } from './information-schema.ts'
-import { quoteIdent } from './starrocks-ddl.ts'
+import type { RuleSet, TablePlan } from '@sync/table-matcher'
+import { matchShards, primaryKey, quoteIdent } from '@sync/warehouse-ddl'
 
 export interface ShardResult {
   target: string
@@ -131,4 +130,25 @@ export async function verifyTarget(
         r.sourceChecksum === r.targetChecksum)
   }
   return results
+}
+
+export interface VerifyRulesOptions extends VerifyTargetOptions {
+  /** Only this rule (by name); every rule when undefined. */
+  rule?: string
+  /** Source databases to scan; every non-system database when empty. */
+  databases: readonly string[]
+}
+
+/**
+ * Every physical table the rules capture now (table-matcher decides), grouped by logical
+ * target and compared with `verifyTarget`. Throws WDDL_NOT_FOUND when no table matches.
+ */
+export async function verifyRules(ruleSet: RuleSet, o: VerifyRulesOptions): Promise<ShardResult[]> {
+  const byRule = await matchShards(o.source, ruleSet, {
+    databases: o.databases,
+    ...(o.rule === undefined ? {} : { rule: o.rule }),
+  })
+  const all: ShardResult[] = []
+  for (const plans of byRule.values()) all.push(...(await verifyTarget(plans, o)))
+  return all
 }

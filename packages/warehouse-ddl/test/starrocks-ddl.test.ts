@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { quoteIdent, renderCreateTable, stringLiteral } from '../../src/lib/starrocks-ddl.ts'
+import { quoteIdent, renderCreateTable, stringLiteral } from '../src/starrocks-ddl.ts'
 
 describe('renderCreateTable', () => {
   it('escapes comments the seed wrapped in bare double quotes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ageSeconds, parseFreshnessList, verdict } from '../../src/lib/freshness.ts'
+import { ageSeconds, parseFreshnessList, verdict } from '../src/freshness.ts'
 
 describe('freshness helpers', () => {
   it('computes ages from server texts, fractions and dates included', () => {

@@ -4,7 +4,7 @@
 // the table-name / database / capture-group columns join the key, so equal source keys of
 // two shards stay two rows.
 import type { TablePlan } from '@sync/table-matcher'
-import { CliError } from '../errors.ts'
+import { WarehouseDdlError } from './errors.ts'
 import type { DdlColumn } from './starrocks-ddl.ts'
 import { type SourceColumn, starRocksType, type TypeOptions } from './starrocks-types.ts'
 
@@ -57,7 +57,7 @@ export function buildTargetSchema(
   shards: readonly Shard[],
   options: TypeOptions & { declaredKey?: readonly string[]; merged?: boolean },
 ): TargetSchema {
-  if (shards.length === 0) throw new CliError('OPS_NOT_FOUND', 'no physical table matches')
+  if (shards.length === 0) throw new WarehouseDdlError('WDDL_NOT_FOUND', 'no physical table matches')
   const warnings: string[] = []
   const byName = new Map<string, TargetColumn>()
   const order: string[] = []
@@ -111,8 +111,8 @@ export function buildTargetSchema(
     const shardKey = [...(options.declaredKey ?? plan.keyColumns)]
     if (keyColumns === undefined) keyColumns = shardKey
     else if (keyColumns.join(',') !== shardKey.join(',')) {
-      throw new CliError(
-        'OPS_INPUT',
+      throw new WarehouseDdlError(
+        'WDDL_INPUT',
         `shards of ${table} disagree on the key: ${keyColumns.join(',')} vs ${shardKey.join(',')} (${where})`,
       )
     }
@@ -128,15 +128,15 @@ export function buildTargetSchema(
     key = [...extras.filter((e) => !key.includes(e)), ...key]
   }
   if (key.length === 0) {
-    throw new CliError(
-      'OPS_INPUT',
+    throw new WarehouseDdlError(
+      'WDDL_INPUT',
       `${table}: no primary key (the source table has none and the rule declares none); pass --key col[,col]`,
     )
   }
   for (const k of key) {
     const col = byName.get(k)
     if (col === undefined)
-      throw new CliError('OPS_INPUT', `${table}: key column ${k} is not a column of the target`)
+      throw new WarehouseDdlError('WDDL_INPUT', `${table}: key column ${k} is not a column of the target`)
     if (!keyTypes.test(col.type))
       warnings.push(`${table}.${k}: ${col.type} is not allowed in a StarRocks primary key`)
   }

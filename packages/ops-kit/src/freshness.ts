@@ -1,7 +1,9 @@
 // The seed's freshness check (StarRocksTableCheck): the newest value of a time column per
 // table, now with an age, thresholds and a verdict. The table list keeps the seed's format
 // ([{"TABLE_NAME": …, "COLUMN_NAME": …}]) and may add per-table "WARN_AFTER"/"CRITICAL_AFTER".
-import { CliError } from '../errors.ts'
+import type { QueryRunner } from '@sync/binlog-reader'
+import { quoteIdent } from '@sync/warehouse-ddl'
+import { OpsKitError } from './errors.ts'
 
 export interface FreshnessEntry {
   table: string
@@ -16,8 +18,8 @@ const durationSeconds = (v: unknown, where: string): number => {
   if (typeof v === 'number' && v >= 0) return v
   const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(v.trim()) : null
   if (!m)
-    throw new CliError(
-      'OPS_INPUT',
+    throw new OpsKitError(
+      'OPSKIT_INPUT',
       `${where} must be seconds or a duration like 15m, received ${JSON.stringify(v)}`,
     )
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's']
@@ -28,15 +30,15 @@ export function parseFreshnessList(text: string, file: string): FreshnessEntry[]
   try {
     json = JSON.parse(text)
   } catch (err) {
-    throw new CliError('OPS_INPUT', `${file} is not valid JSON: ${(err as Error).message}`)
+    throw new OpsKitError('OPSKIT_INPUT', `${file} is not valid JSON: ${(err as Error).message}`)
   }
   if (!Array.isArray(json))
-    throw new CliError('OPS_INPUT', `${file} must hold an array of {"TABLE_NAME", "COLUMN_NAME"}`)
+    throw new OpsKitError('OPSKIT_INPUT', `${file} must hold an array of {"TABLE_NAME", "COLUMN_NAME"}`)
   return json.map((raw, i) => {
     const e = Object.fromEntries(Object.entries(raw as object).map(([k, v]) => [k.toUpperCase(), v]))
     const where = `${file}[${i}]`
     if (typeof e.TABLE_NAME !== 'string' || typeof e.COLUMN_NAME !== 'string') {
-      throw new CliError('OPS_INPUT', `${where} needs TABLE_NAME and COLUMN_NAME strings`)
+      throw new OpsKitError('OPSKIT_INPUT', `${where} needs TABLE_NAME and COLUMN_NAME strings`)
     }
     return {
       table: e.TABLE_NAME,
@@ -54,7 +56,11 @@ export function parseFreshnessList(text: string, file: string): FreshnessEntry[]
 /** `table:column` as given on the command line. */
 export function parseFreshnessFlag(spec: string): FreshnessEntry {
   const m = /^([^:]+):([^:]+)$/.exec(spec)
-  if (!m) throw new CliError('OPS_USAGE', `--check must be TABLE:COLUMN, received ${JSON.stringify(spec)}`)
+  if (!m)
+    throw new OpsKitError(
+      'OPSKIT_BAD_ARGUMENT',
+      `--check must be TABLE:COLUMN, received ${JSON.stringify(spec)}`,
+    )
   return { table: m[1]!, column: m[2]! }
 }
 
@@ -62,7 +68,7 @@ export function parseFreshnessFlag(spec: string): FreshnessEntry {
 export function ageSeconds(newest: string, now: string): number {
   const parse = (s: string) => {
     const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?)?$/.exec(s.trim())
-    if (!m) throw new CliError('OPS_REMOTE', `cannot read ${JSON.stringify(s)} as a date or datetime`)
+    if (!m) throw new OpsKitError('OPSKIT_REMOTE', `cannot read ${JSON.stringify(s)} as a date or datetime`)
     const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = ''] = m
     return Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +sec) + (frac ? Number(frac) * 1000 : 0)
   }
@@ -72,4 +78,50 @@ export function ageSeconds(newest: string, now: string): number {
 export function verdict(age: number | undefined, warnAfter: number, criticalAfter: number): Verdict {
   if (age === undefined || age >= criticalAfter) return 'critical'
   return age >= warnAfter ? 'warning' : 'ok'
+}
+
+export interface FreshnessThresholds {
+  /** Age in seconds that makes a table a warning, unless its entry sets its own. */
+  warnAfter: number
+  /** Age in seconds that makes a table critical, unless its entry sets its own. */
+  criticalAfter: number
+}
+
+export interface FreshnessResult {
+  table: string
+  column: string
+  /** Newest value of the column as the server renders it; null for an empty table. */
+  newest: string | null
+  /** Seconds since `newest` by the server's NOW(); undefined for an empty table. */
+  ageSeconds: number | undefined
+  verdict: Verdict
+}
+
+const qualified = (name: string) => name.split('.').map(quoteIdent).join('.')
+
+/**
+ * The newest value of each entry's column against the server's NOW() (so client clocks and
+ * zones do not matter), with a verdict per table. An empty table is critical.
+ */
+export async function checkFreshness(
+  conn: QueryRunner,
+  entries: readonly FreshnessEntry[],
+  thresholds: FreshnessThresholds,
+): Promise<FreshnessResult[]> {
+  const out: FreshnessResult[] = []
+  for (const e of entries) {
+    const [rows] = await conn.query(
+      `SELECT CAST(MAX(${quoteIdent(e.column)}) AS CHAR) AS newest, CAST(NOW() AS CHAR) AS now FROM ${qualified(e.table)}`,
+    )
+    const row = (rows as Array<{ newest: string | null; now: string }>)[0]!
+    const age = row.newest === null ? undefined : Math.max(0, ageSeconds(row.newest, row.now))
+    out.push({
+      table: e.table,
+      column: e.column,
+      newest: row.newest,
+      ageSeconds: age,
+      verdict: verdict(age, e.warnAfter ?? thresholds.warnAfter, e.criticalAfter ?? thresholds.criticalAfter),
+    })
+  }
+  return out
 }

@@ -1,8 +1,6 @@
 // MySQL / MariaDB column (information_schema.COLUMNS) → StarRocks column type.
-// Candidate for a package of its own (it is pure and shared by anything that creates
-// StarRocks tables); it lives here until one exists.
 //
-// Decisions (README, "gen"):
+// Decisions (README, "Type mapping"):
 // - strings are sized in bytes, 4 per character (utf8mb4, the rows' UTF-8 rendering),
 //   capped at VARCHAR(65533); longer becomes STRING. CHAR becomes VARCHAR (StarRocks CHAR
 //   holds at most 255 bytes).

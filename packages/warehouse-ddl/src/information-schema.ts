@@ -1,6 +1,6 @@
 // Reads what `gen` and `verify` need from a source's information_schema.
 import { loadJsonColumns, type QueryRunner } from '@sync/binlog-reader'
-import { CliError } from '../errors.ts'
+import { WarehouseDdlError } from './errors.ts'
 import type { SourceColumn } from './starrocks-types.ts'
 
 export interface PhysicalTable {
@@ -36,8 +36,8 @@ export async function readColumns(
   )
   const list = rows as ColumnRow[]
   if (list.length === 0) {
-    throw new CliError(
-      'OPS_NOT_FOUND',
+    throw new WarehouseDdlError(
+      'WDDL_NOT_FOUND',
       `table ${database}.${table} does not exist or is not visible to this user`,
     )
   }

@@ -1,7 +1,7 @@
 // Physical tables of a source grouped by the rule that captures them (table-matcher decides).
 import type { QueryRunner } from '@sync/binlog-reader'
 import { createTableMatcher, type RuleSet, type TablePlan } from '@sync/table-matcher'
-import { CliError } from '../errors.ts'
+import { WarehouseDdlError } from './errors.ts'
 import { listTables } from './information-schema.ts'
 
 export interface ShardFilter {
@@ -18,8 +18,8 @@ export async function matchShards(
 ): Promise<Map<string, TablePlan[]>> {
   const names = ruleSet.rules.map((r) => r.name)
   if (filter.rule !== undefined && !names.includes(filter.rule)) {
-    throw new CliError(
-      'OPS_NOT_FOUND',
+    throw new WarehouseDdlError(
+      'WDDL_NOT_FOUND',
       `no rule named ${JSON.stringify(filter.rule)} (rules: ${names.join(', ')})`,
     )
   }
@@ -34,7 +34,7 @@ export async function matchShards(
   }
   if (byRule.size === 0) {
     const where = filter.databases.join(', ') || 'the server'
-    throw new CliError('OPS_NOT_FOUND', `no table of ${where} matches ${filter.rule ?? 'any rule'}`)
+    throw new WarehouseDdlError('WDDL_NOT_FOUND', `no table of ${where} matches ${filter.rule ?? 'any rule'}`)
   }
   return byRule
 }
