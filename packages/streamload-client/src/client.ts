@@ -1,5 +1,6 @@
 // One load = one label, tried up to retry.maxAttempts times:
-//   attempt → [FE hop: PUT with Expect, empty body → 307 Location] → BE PUT with body → reply
+//   attempt → [FE hop: PUT with Expect, the load headers, empty body → 307 Location]
+//           → BE PUT with the same headers and the body → reply
 //   Success / Publish Timeout / Label Already Exists+FINISHED → result
 //   retriable error (connection, timeout, 5xx, RUNNING label, other Fail) → back off, next endpoint
 //   anything else → thrown at once.
@@ -59,7 +60,7 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
         const location = await transport.redirect(
           endpoint,
           path,
-          { Authorization: authorization, label },
+          { ...headers, Authorization: authorization },
           o.connectTimeoutMs,
         )
         target = rewriteHost(stripUserInfo(location), o.hostRewrite)

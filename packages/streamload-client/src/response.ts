@@ -65,7 +65,7 @@ const RULES: Array<[RegExp, StreamLoadErrorCode, boolean]> = [
     false,
   ],
   [
-    /unknown database|unknown table|label format error|mapping column|duplicate column|has no default value|invalid json path|invalid .*format|merge condition|partial update|primary key size exceed|unknown data format|exceed the max size|exceed limit|no database selected|no table selected|not supported|only supports|does not evaluate/i,
+    /unknown database|unknown table|label format error|mapping column|duplicate column|has no default value|invalid json path|invalid .*format|merge condition|partial update|primary key size exceed|unknown data format|exceed the max size|exceed limit|no database selected|no table selected|not supported|only supports|does not evaluate|must be one of/i,
     'SL_BAD_REQUEST',
     false,
   ],

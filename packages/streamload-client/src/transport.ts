@@ -1,6 +1,6 @@
 // The two HTTP hops (§1.6). The FE hop uses node:http, because undici refuses an `Expect`
 // header over HTTP/1.1 and the FE rejects a `_stream_load` without one: a PUT with
-// `Expect: 100-continue` and an empty body, answered by a 307 whose Location we read
+// `Expect: 100-continue`, every load header (§1.6) and an empty body, answered by a 307 whose Location we read
 // ourselves. The BE hop is an undici PUT with the body, re-sending Authorization, which
 // undici's redirect handler would have dropped on the cross-origin hop.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'

@@ -178,4 +178,28 @@ describe('Doris flavour', () => {
       await doris.stop()
     }
   })
+
+  it('updates only the listed columns with partialUpdate (unique_key_update_mode) and refuses mergeCondition', async () => {
+    const doris = await startEmulator({ flavour: 'doris', bePorts: [0] })
+    try {
+      const db = await ordersDb(doris)
+      const c = make(db, { flavour: 'doris' }, doris)
+      await c.load({ table: 'orders', rows: [{ id: 1, name: 'keep', version: 1 }] })
+      await c.load({
+        table: 'orders',
+        rows: [{ id: 1, version: 2 }],
+        columns: 'id,version',
+        partialUpdate: true,
+      })
+      expect(await selectOrders(doris, db)).toEqual([{ id: '1', name: 'keep', version: 2 }])
+      const err = await c
+        .load({ table: 'orders', label: 'mc_1', rows: [{ id: 1, version: 3 }], mergeCondition: 'version' })
+        .catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'SL_INVALID_ARGUMENT', retriable: false })
+      expect((err as Error).message).toContain('sequenceColumn (function_column.sequence_col)')
+      expect(doris.labelState(db, 'mc_1')).toBeUndefined()
+    } finally {
+      await doris.stop()
+    }
+  })
 })
