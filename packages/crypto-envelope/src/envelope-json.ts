@@ -1,4 +1,5 @@
 import { describeValue, EnvelopeError, EnvelopeErrorCode } from './errors.js'
+import { isHex } from './hex.js'
 
 /**
  * The Kafka message value (v1, what the deployed Java and Python code write and read):
@@ -68,6 +69,76 @@ function scanEnvelope(text: string): Envelope | undefined {
     break
   }
   return envelopeFromValue(fields)
+}
+
+/**
+ * An envelope located in the bytes of a message value: the hex fields stay bytes, so a long
+ * ciphertext is decoded straight from the message without first becoming a JS string.
+ */
+export interface EnvelopeBytes {
+  nonce: string
+  ciphertext: Uint8Array
+  kid?: string
+}
+
+const KEY_NONCE = Buffer.from('nonce')
+const KEY_CIPHERTEXT = Buffer.from('ciphertext')
+const KEY_KID = Buffer.from('kid')
+
+/**
+ * scanEnvelope over bytes, for long message values: the same accepted shape, and undefined
+ * for anything else (the caller then decodes the text and takes the general path).
+ */
+export function scanEnvelopeBytes(bytes: Buffer): EnvelopeBytes | undefined {
+  if (bytes.length < SCAN_FROM) return undefined
+  let nonce: string | undefined
+  let ciphertext: Uint8Array | undefined
+  let kid: string | undefined
+  let i = skipWsBytes(bytes, 0)
+  if (bytes[i] !== 0x7b /* { */) return undefined
+  i = skipWsBytes(bytes, i + 1)
+  for (;;) {
+    if (bytes[i] !== 0x22) return undefined
+    const keyEnd = bytes.indexOf(0x22, i + 1)
+    if (keyEnd < 0) return undefined
+    const key = bytes.subarray(i + 1, keyEnd)
+    i = skipWsBytes(bytes, keyEnd + 1)
+    if (bytes[i] !== 0x3a /* : */) return undefined
+    i = skipWsBytes(bytes, i + 1)
+    if (bytes[i] !== 0x22) return undefined
+    const valueEnd = bytes.indexOf(0x22, i + 1)
+    if (valueEnd < 0) return undefined
+    const backslash = bytes.indexOf(0x5c, i + 1)
+    if (backslash >= 0 && backslash < valueEnd) return undefined
+    if (key.equals(KEY_CIPHERTEXT)) ciphertext = bytes.subarray(i + 1, valueEnd)
+    else if (key.equals(KEY_NONCE)) nonce = bytes.toString('utf8', i + 1, valueEnd)
+    else if (key.equals(KEY_KID)) {
+      kid = bytes.toString('utf8', i + 1, valueEnd)
+      if (/[\u0000-\u001f]/.test(kid)) return undefined
+    } else return undefined
+    i = skipWsBytes(bytes, valueEnd + 1)
+    const c = bytes[i]
+    if (c === 0x2c /* , */) {
+      i = skipWsBytes(bytes, i + 1)
+      continue
+    }
+    if (c !== 0x7d) return undefined
+    if (skipWsBytes(bytes, i + 1) !== bytes.length) return undefined
+    break
+  }
+  // a missing member or an empty kid: the general path decides and explains (a repeated
+  // member keeps its last value, as JSON.parse and scanEnvelope do)
+  if (nonce === undefined || ciphertext === undefined || kid === '') return undefined
+  return kid === undefined ? { nonce, ciphertext } : { nonce, ciphertext, kid }
+}
+
+function skipWsBytes(bytes: Buffer, from: number): number {
+  let i = from
+  for (;;) {
+    const c = bytes[i]
+    if (c !== undefined && c < 128 && WS[c] === 1) i++
+    else return i
+  }
 }
 
 function skipWs(text: string, from: number): number {
@@ -147,7 +218,7 @@ export function stringifyEnvelope(envelope: Envelope): string {
   const checked = envelopeFromValue(envelope)
   for (const field of ['nonce', 'ciphertext'] as const) {
     const text = checked[field]
-    if (text.length % 2 !== 0 || Buffer.from(text, 'hex').length * 2 !== text.length) {
+    if (!isHex(text)) {
       throw new EnvelopeError(EnvelopeErrorCode.BAD_HEX, `"${field}" must be even-length hex`, { field })
     }
   }

@@ -14,10 +14,11 @@ export function decodeHex(text: string, field: string): Buffer {
     )
   }
   const bytes = Buffer.from(text, 'hex')
-  if (bytes.length * 2 !== text.length) {
+  // Node reads a character beyond Latin-1 by its low byte (U+0130 as "0"): only ASCII is hex
+  if (bytes.length * 2 !== text.length || Buffer.byteLength(text, 'utf8') !== text.length) {
     throw new EnvelopeError(
       EnvelopeErrorCode.BAD_HEX,
-      `${field} must contain only hex digits; the pair at offset ${bytes.length * 2} of ${text.length} is not hex`,
+      `${field} must contain only hex digits; the pair at offset ${firstBadPair(text)} of ${text.length} is not hex`,
       { field },
     )
   }
@@ -25,5 +26,14 @@ export function decodeHex(text: string, field: string): Buffer {
 }
 
 export function isHex(text: string): boolean {
-  return text.length % 2 === 0 && Buffer.from(text, 'hex').length * 2 === text.length
+  return (
+    text.length % 2 === 0 &&
+    Buffer.from(text, 'hex').length * 2 === text.length &&
+    Buffer.byteLength(text, 'utf8') === text.length
+  )
+}
+
+function firstBadPair(text: string): number {
+  const at = text.search(/[^0-9a-fA-F]/)
+  return at < 0 ? text.length : at - (at % 2)
 }

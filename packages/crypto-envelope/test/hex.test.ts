@@ -7,10 +7,13 @@ describe('decodeHex', () => {
     expect(decodeHex('', 'f').length).toBe(0)
   })
 
-  it.each(['abc', '0g', 'ab cd', 'abcd\n', '+1', 'é0'])('rejects %j instead of decoding a prefix', (text) => {
-    expect(() => decodeHex(text, 'nonce')).toThrow(
-      expect.objectContaining({ code: 'ENV_BAD_HEX', field: 'nonce' }),
-    )
-    expect(isHex(text)).toBe(false)
-  })
+  it.each(['abc', '0g', 'ab cd', 'abcd\n', '+1', 'é0', '\u01300a', 'a\u0f31'])(
+    'rejects %j instead of decoding a prefix',
+    (text) => {
+      expect(() => decodeHex(text, 'nonce')).toThrow(
+        expect.objectContaining({ code: 'ENV_BAD_HEX', field: 'nonce' }),
+      )
+      expect(isHex(text)).toBe(false)
+    },
+  )
 })
