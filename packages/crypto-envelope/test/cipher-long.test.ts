@@ -9,7 +9,11 @@ import { generateKey } from '../src/keys.ts'
 const sizes = [0, 1, 250, 2047, 2048, 2049, 4096, 70_000, 1024 * 1024]
 
 function reference(key: string, nonceHex: string, plain: Buffer): string {
-  const c = createCipheriv(`aes-${key.length * 4}-gcm` as 'aes-256-gcm', Buffer.from(key, 'hex'), Buffer.from(nonceHex, 'hex'))
+  const c = createCipheriv(
+    `aes-${key.length * 4}-gcm` as 'aes-256-gcm',
+    Buffer.from(key, 'hex'),
+    Buffer.from(nonceHex, 'hex'),
+  )
   const body = Buffer.concat([c.update(plain), c.final()])
   return body.toString('hex') + c.getAuthTag().toString('hex')
 }
