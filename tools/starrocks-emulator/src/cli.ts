@@ -1,5 +1,6 @@
 // Starts the emulator standalone: `tsx src/cli.ts [--fe-port 8030] [--be-ports 8040,8041]
-// [--prefix sr_] [--user root:] [--flavour starrocks|doris] [--ddl file.sql --database db]`.
+// [--prefix sr_] [--user root:] [--grant user=db.table,db2.*] [--flavour starrocks|doris]
+// [--ddl file.sql --database db]`.
 // MariaDB settings come from MYSQL_HOST/MYSQL_PORT/MYSQL_USER/MYSQL_PASSWORD, else the local stack.
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     prefix: { type: 'string', default: '' },
     user: { type: 'string', multiple: true },
+    grant: { type: 'string', multiple: true },
     flavour: { type: 'string', default: 'starrocks' },
     ddl: { type: 'string', multiple: true },
     database: { type: 'string' },
@@ -28,6 +30,20 @@ const mysql = env.MYSQL_HOST
       password: env.MYSQL_PASSWORD ?? '',
     }
   : (await import('@sync/stack')).readStackEnv().mysql
+// --grant user=db.table,db2.* (repeatable): that user may INSERT only there
+const grants: Record<string, string[]> = {}
+for (const g of values.grant ?? []) {
+  const eq = g.indexOf('=')
+  if (eq <= 0) throw new Error(`--grant must be user=db.table[,db.*], received ${g}`)
+  const user = g.slice(0, eq)
+  grants[user] = [
+    ...(grants[user] ?? []),
+    ...g
+      .slice(eq + 1)
+      .split(',')
+      .filter(Boolean),
+  ]
+}
 const emulator = await startStarRocksEmulator({
   mysql: { host: mysql.host, port: mysql.port, user: mysql.user, password: mysql.password },
   host: values.host,
@@ -38,6 +54,7 @@ const emulator = await startStarRocksEmulator({
   users: Object.fromEntries(
     (values.user ?? ['root:']).map((u) => [u.slice(0, u.indexOf(':')), u.slice(u.indexOf(':') + 1)]),
   ),
+  grants,
 })
 for (const file of values.ddl ?? []) {
   const text = await readFile(file, 'utf8')
