@@ -55,10 +55,16 @@ export function isEnvelopeError(value: unknown): value is EnvelopeError {
   return value instanceof EnvelopeError
 }
 
-/** Describes a received value for an option message without echoing long strings. */
+/**
+ * Describes a received value for an option message. Strings are echoed only when short and
+ * unlike key material: a string of 8 or more hex or base64 characters (a key handed to the
+ * wrong option, or a key source with a typo) is described by its length alone.
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string')
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value)
+    return value.length > 40 || /^[A-Za-z0-9+/=_-]{8,}$/.test(value.trim())
+      ? `a string of ${value.length} characters`
+      : JSON.stringify(value)
   if (value === null || typeof value !== 'object') return String(value)
   if (Array.isArray(value)) return 'an array'
   if (value instanceof Uint8Array) return `${value.constructor.name}(${value.length})`

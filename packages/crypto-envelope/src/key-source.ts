@@ -73,7 +73,7 @@ function splitSource(source: KeySource): { kind: 'hex' | 'env' | 'file'; ref: st
     if (colon === -1) return { kind: 'hex', ref: source }
     throw new EnvelopeError(
       EnvelopeErrorCode.BAD_OPTIONS,
-      `key source must be hex digits or start with hex:, env: or file:, received a source starting with ${JSON.stringify(prefix.slice(0, 12))}`,
+      `key source must be hex digits or start with hex:, env: or file:, received ${describeValue(prefix)} before the first colon`,
       { field: 'source' },
     )
   }

@@ -135,3 +135,25 @@ describe('options are checked once, naming the option and what was received', ()
     expect(error.message).toMatch(message)
   })
 })
+
+describe('a key handed to the wrong place is never echoed', () => {
+  const key128 = generateKey(128)
+  const misuses: Array<[string, () => unknown]> = [
+    ['the key instead of the options', () => createEnvelopeCipher(key128 as never)],
+    ['the key as options.keys', () => createEnvelopeCipher({ keys: key128 } as never)],
+    ['the key as activeKid', () => createEnvelopeCipher({ keys: { a: key128 }, activeKid: key128 })],
+    ['the key as nonceBytes', () => createEnvelopeCipher({ key: key128, nonceBytes: key128 } as never)],
+    ['the key as aad option type', () => createEnvelopeCipher({ key: key128, tryAllKeys: key128 } as never)],
+  ]
+  it.each(misuses)('%s', (_name, fn) => {
+    let error: unknown
+    try {
+      fn()
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(EnvelopeError)
+    const shown = `${(error as Error).message}\n${inspect(error, { depth: 5 })}`
+    for (const part of [key128, key128.slice(0, 8), key128.slice(-8)]) expect(shown).not.toContain(part)
+  })
+})

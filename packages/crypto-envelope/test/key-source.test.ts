@@ -54,3 +54,25 @@ describe('resolveKey', () => {
     expect(codeOf(() => resolveKey({ hex: key, env: 'X' } as never))).toBe('ENV_BAD_OPTIONS')
   })
 })
+
+describe('a key with a typo in its source prefix', () => {
+  it('is refused without echoing any of it', () => {
+    const key = generateKey()
+    for (const source of [
+      `${key}:`,
+      `hx:${key}`.replace('hx', key.slice(0, 12)),
+      `${key.slice(0, 20)}:${key}`,
+    ]) {
+      let error: unknown
+      try {
+        resolveKey(source)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(EnvelopeError)
+      expect((error as EnvelopeError).code).toBe('ENV_BAD_OPTIONS')
+      const shown = `${(error as Error).message}\n${inspect(error)}`
+      for (const part of [key.slice(0, 8), key.slice(8, 16), key.slice(-8)]) expect(shown).not.toContain(part)
+    }
+  })
+})
