@@ -87,8 +87,14 @@ int main(int argc, char **argv) {
   }
   int brokers = atoi(argv[1]);
   int control_port = atoi(argv[2]);
-  signal(SIGTERM, on_signal);
-  signal(SIGINT, on_signal);
+  /* No SA_RESTART: SIGTERM must interrupt the blocking accept()/read() below, or the
+   * launcher would only notice it at the next control connection. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
   char errstr[512];
@@ -125,7 +131,7 @@ int main(int argc, char **argv) {
     if (fd < 0) { if (errno == EINTR) continue; break; }
     char buf[8192];
     size_t used = 0;
-    for (;;) {
+    while (!stop_requested) {
       ssize_t n = read(fd, buf + used, sizeof buf - 1 - used);
       if (n <= 0) break;
       used += (size_t)n;

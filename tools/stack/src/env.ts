@@ -1,12 +1,47 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { stackDir } from './paths.ts'
 import { localCredentials, type StackEnv, stackFiles } from './settings.ts'
 
-/** Services named by the environment; the stack starts none of its own for these. */
+export class StackEnvError extends Error {
+  readonly code = 'STACK_BAD_ENV'
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+function portFrom(variable: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new StackEnvError(
+      variable,
+      `${variable} must be a port number between 1 and 65535, received ${JSON.stringify(raw)}`,
+    )
+  }
+  return n
+}
+
+function hostPort(variable: string, raw: string): { host: string; port: number } {
+  const at = raw.lastIndexOf(':')
+  const host = at > 0 ? raw.slice(0, at) : ''
+  if (!host)
+    throw new StackEnvError(variable, `${variable} must be host:port, received ${JSON.stringify(raw)}`)
+  return { host, port: portFrom(variable, raw.slice(at + 1) || 'missing', 0) }
+}
+
+/**
+ * Services named by the environment; the stack starts none of its own for these.
+ * MYSQL_HOST names a MySQL/MariaDB (with MYSQL_PORT, MYSQL_USER, MYSQL_PASSWORD and the
+ * replication account MYSQL_REPL_USER / MYSQL_REPL_PASSWORD); KAFKA_BROKERS a Kafka.
+ */
 export function externalServices(env: NodeJS.ProcessEnv = process.env) {
   const mysql = env.MYSQL_HOST
     ? {
         host: env.MYSQL_HOST,
-        port: Number(env.MYSQL_PORT ?? 3306),
+        port: portFrom('MYSQL_PORT', env.MYSQL_PORT, 3306),
         user: env.MYSQL_USER ?? 'root',
         password: env.MYSQL_PASSWORD ?? '',
       }
@@ -21,6 +56,15 @@ export function externalServices(env: NodeJS.ProcessEnv = process.env) {
           .filter(Boolean),
       }
     : undefined
+  if (kafka) {
+    if (kafka.brokers.length === 0) {
+      throw new StackEnvError(
+        'KAFKA_BROKERS',
+        `KAFKA_BROKERS names no broker, received ${JSON.stringify(env.KAFKA_BROKERS)}`,
+      )
+    }
+    for (const b of kafka.brokers) hostPort('KAFKA_BROKERS', b)
+  }
   return { mysql, mysqlRepl, kafka }
 }
 
@@ -53,12 +97,12 @@ export class StackNotUpError extends Error {
  */
 export function readStackEnv(env: NodeJS.ProcessEnv = process.env): StackEnv {
   const ext = externalServices(env)
-  const files = stackFiles()
+  const files = stackFiles(stackDir(env))
   let written: StackEnv | undefined
   if (existsSync(files.envJson)) written = JSON.parse(readFileSync(files.envJson, 'utf8')) as StackEnv
   if ((!ext.mysql || !ext.kafka) && !written) throw new StackNotUpError(files.envJson)
   const control = env.KAFKA_MOCK_CONTROL
-    ? { host: env.KAFKA_MOCK_CONTROL.split(':')[0]!, port: Number(env.KAFKA_MOCK_CONTROL.split(':')[1]) }
+    ? hostPort('KAFKA_MOCK_CONTROL', env.KAFKA_MOCK_CONTROL)
     : written?.kafka.control
   return {
     local: { mysql: !ext.mysql && !!written?.local.mysql, kafka: !ext.kafka && !!written?.local.kafka },

@@ -72,6 +72,9 @@ export function createKafkaMockControl(options: KafkaMockControlOptions) {
     pushRequestErrors: (apiKey: number, errors: number[]) =>
       send(`perr ${apiKey} ${errors.join(' ')}`).then(() => undefined),
     clearRequestErrors: (apiKey: number) => send(`clearerr ${apiKey}`).then(() => undefined),
+    /** Pins the coordinator of a consumer group (or a transactional id) to one broker. */
+    setCoordinator: (kind: 'group' | 'txn', key: string, brokerId: number) =>
+      send(`coord ${kind} ${key} ${brokerId}`).then(() => undefined),
   }
 }
 

@@ -1,6 +1,14 @@
 export { readStackEnv, type StackEnv } from '@sync/stack'
 export { registerCleanup } from './cleanup.ts'
-export { createTestKafka, createTestTopic, kafkaBrokers, kafkaMockControl } from './kafka.ts'
+export {
+  createTestGroupId,
+  createTestKafka,
+  createTestTopic,
+  kafkaBrokers,
+  kafkaMockControl,
+  type PrivateKafkaMock,
+  startPrivateKafkaMock,
+} from './kafka.ts'
 export { connectMysql, createTestDatabase, mysqlOptions, runSqlWorkload, type TestDatabase } from './mysql.ts'
 export { uniqueName } from './names.ts'
 export { type WaitForOptions, waitFor } from './wait.ts'
