@@ -66,27 +66,32 @@ describe('the deployed Java side (Java 17, DataX writer and StarRocks connector 
     }
   })
 
-  it('decrypts what we seal, with 16- and 12-byte nonces and a kid it ignores', () => {
-    const key = generateKey()
-    const variants = {
-      n16: createEnvelopeCipher({ key }),
-      n12: createEnvelopeCipher({ key, nonceBytes: 12 }),
-      kid: createEnvelopeCipher({ keys: { old: generateKey(), k2: key }, activeKid: 'k2' }),
-    }
-    for (const [variant, cipher] of Object.entries(variants)) {
-      const values = Object.fromEntries(
-        Object.entries(payloads).map(([n, text]) => [n, cipher.sealToJson(text)]),
-      )
-      const decrypted = javaDecrypt(key, values, utf8Jvm)
-      for (const name of Object.keys(payloads)) {
-        expect([variant, name, fingerprint(decrypted[name] ?? 'missing')]).toEqual([
-          variant,
-          name,
-          expected[name],
-        ])
+  it.each([128, 192, 256] as const)(
+    'decrypts what we seal with an AES-%i key: 16- and 12-byte nonces, a kid it ignores, sealToJson and sealToBytes',
+    (bits) => {
+      const key = generateKey(bits)
+      const variants = {
+        n16: createEnvelopeCipher({ key }),
+        n12: createEnvelopeCipher({ key, nonceBytes: 12 }),
+        kid: createEnvelopeCipher({ keys: { old: generateKey(), k2: key }, activeKid: 'k2' }),
       }
-    }
-  })
+      const forms = Object.entries(variants).flatMap(([variant, cipher]) => [
+        [`${variant} json`, (text: string) => cipher.sealToJson(text)] as const,
+        [`${variant} bytes`, (text: string) => cipher.sealToBytes(text).toString('utf8')] as const,
+      ])
+      for (const [variant, seal] of forms) {
+        const values = Object.fromEntries(Object.entries(payloads).map(([n, text]) => [n, seal(text)]))
+        const decrypted = javaDecrypt(key, values, utf8Jvm)
+        for (const name of Object.keys(payloads)) {
+          expect([variant, name, fingerprint(decrypted[name] ?? 'missing')]).toEqual([
+            variant,
+            name,
+            expected[name],
+          ])
+        }
+      }
+    },
+  )
 
   it('rejects a wrong key on both sides instead of yielding plaintext', () => {
     const key = generateKey()

@@ -29,23 +29,27 @@ describe('the deployed Python shipper (pycryptodome)', () => {
     }
   })
 
-  it('decrypts what we seal (16- and 12-byte nonces, kid) with pycryptodome', () => {
-    const key = generateKey()
-    const variants = [
-      createEnvelopeCipher({ key }),
-      createEnvelopeCipher({ key, nonceBytes: 12 }),
-      createEnvelopeCipher({ key, kid: '2024-q1' }),
-    ]
-    for (const cipher of variants) {
-      writeFileSync(
-        join(work, 'sealed.jsonl'),
-        `${texts.map((text) => cipher.sealToJson(text)).join('\n')}\n`,
-      )
-      runPython(['decrypt', join(work, 'sealed.jsonl'), join(work, 'plain.json')], key)
-      const plain = JSON.parse(readFileSync(join(work, 'plain.json'), 'utf8')) as string[]
-      expect(plain.map(fingerprint)).toEqual(expected)
-    }
-  })
+  it.each([128, 192, 256] as const)(
+    'decrypts what we seal with an AES-%i key (16- and 12-byte nonces, kid; sealToJson and sealToBytes) with pycryptodome',
+    (bits) => {
+      const key = generateKey(bits)
+      const ciphers = [
+        createEnvelopeCipher({ key }),
+        createEnvelopeCipher({ key, nonceBytes: 12 }),
+        createEnvelopeCipher({ key, kid: '2024-q1' }),
+      ]
+      const variants = ciphers.flatMap((cipher) => [
+        (text: string) => cipher.sealToJson(text),
+        (text: string) => cipher.sealToBytes(text).toString('utf8'),
+      ])
+      for (const seal of variants) {
+        writeFileSync(join(work, 'sealed.jsonl'), `${texts.map(seal).join('\n')}\n`)
+        runPython(['decrypt', join(work, 'sealed.jsonl'), join(work, 'plain.json')], key)
+        const plain = JSON.parse(readFileSync(join(work, 'plain.json'), 'utf8')) as string[]
+        expect(plain.map(fingerprint)).toEqual(expected)
+      }
+    },
+  )
 
   it('reports a tampered value as a tag failure on the Python side too', () => {
     const key = generateKey()
