@@ -4,13 +4,13 @@
 // variable, or a SecretRef in the configuration file; never from a literal flag.
 import { readFileSync } from 'node:fs'
 import { resolveKey } from '@sync/crypto-envelope'
-import type { KafkaClientOptions } from '@sync/ops-kit'
+import type { KafkaClientOptions, MysqlTlsOptions } from '@sync/ops-kit'
 import { isSecretRef, resolveSecret, type SecretRef } from '@sync/service-kit'
 import type { FlagValues } from './cli/command.ts'
-import { list, parseIntIn, str } from './cli/flags.ts'
+import { bool, list, parseIntIn, str } from './cli/flags.ts'
 import { CliError } from './errors.ts'
 import { describeError } from './lib/describe-error.ts'
-import { type FileConfig, parseFileConfig } from './lib/file-config.ts'
+import { type FileConfig, parseFileConfig, type SaslMechanism, saslMechanisms } from './lib/file-config.ts'
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -21,6 +21,8 @@ export interface Endpoint {
   password: string
   /** "MySQL at host:port" — for messages; holds no secret. */
   label: string
+  /** TLS, verifying the server's certificate. */
+  ssl?: MysqlTlsOptions
 }
 
 export interface StarRocksEndpoint extends Endpoint {
@@ -92,6 +94,20 @@ function secret(
   }
 }
 
+/** A boolean from a flag, else an environment variable ("true"/"false"/"1"/"0"), else the file. */
+function flag(s: Settings, name: string, envName: string, fromFile: boolean | undefined): boolean {
+  if (bool(s.values, name)) return true
+  const raw = s.env[envName]
+  if (raw !== undefined && raw !== '') {
+    if (/^(true|1|yes)$/i.test(raw)) return true
+    if (/^(false|0|no)$/i.test(raw)) return false
+    throw new CliError('OPS_CONFIG', `${envName} must be true or false, received ${JSON.stringify(raw)}`)
+  }
+  return fromFile ?? false
+}
+
+const tls = (on: boolean) => (on ? { ssl: { rejectUnauthorized: true } } : {})
+
 function port(raw: string | number | undefined, label: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback
   return parseIntIn(String(raw), label, { min: 1, max: 65535 })
@@ -103,7 +119,8 @@ export function mysqlEndpoint(s: Settings): Endpoint {
   const p = port(str(s.values, 'mysql-port') ?? s.env.MYSQL_PORT ?? f.port, '--mysql-port', 3306)
   const user = str(s.values, 'mysql-user') ?? s.env.MYSQL_USER ?? f.user ?? 'root'
   const password = secret(s, 'mysql', 'MYSQL_PASSWORD', f.password, 'mysql.password')
-  return { host, port: p, user, password, label: `MySQL at ${host}:${p}` }
+  const ssl = flag(s, 'mysql-ssl', 'MYSQL_SSL', f.ssl)
+  return { host, port: p, user, password, label: `MySQL at ${host}:${p}`, ...tls(ssl) }
 }
 
 export function starRocksEndpoint(s: Settings): StarRocksEndpoint {
@@ -120,6 +137,7 @@ export function starRocksEndpoint(s: Settings): StarRocksEndpoint {
     user,
     password,
     label: `StarRocks at ${host}:${p}`,
+    ...tls(flag(s, 'sr-ssl', 'STARROCKS_SSL', f.ssl)),
     ...(database ? { database } : {}),
     ...(httpUrl ? { httpUrl } : {}),
   }
@@ -144,9 +162,48 @@ export function kafkaBrokers(s: Settings, required = true): string[] {
   return brokers
 }
 
-/** The Kafka client settings of the CLI's Kafka commands (snapshot, lag, doctor). */
+/**
+ * The Kafka client settings of the CLI's Kafka commands (snapshot, lag, doctor): the shipper's
+ * `kafka` section (brokers, clientId, ssl, sasl, timeouts), overridden by env and flags.
+ */
 export function kafkaClientOptions(s: Settings): KafkaClientOptions {
-  return { brokers: kafkaBrokers(s) }
+  const f = s.file.kafka ?? {}
+  const brokers = kafkaBrokers(s)
+  const ssl = flag(s, 'kafka-ssl', 'KAFKA_SSL', f.ssl)
+  const username = str(s.values, 'kafka-sasl-username') ?? s.env.KAFKA_SASL_USERNAME ?? f.sasl?.username
+  const rawMechanism =
+    str(s.values, 'kafka-sasl-mechanism') ?? s.env.KAFKA_SASL_MECHANISM ?? f.sasl?.mechanism
+  let sasl: KafkaClientOptions['sasl']
+  if (rawMechanism !== undefined && !(saslMechanisms as readonly string[]).includes(rawMechanism)) {
+    const where =
+      str(s.values, 'kafka-sasl-mechanism') !== undefined ? '--kafka-sasl-mechanism' : 'KAFKA_SASL_MECHANISM'
+    throw new CliError(
+      'OPS_CONFIG',
+      `${where} must be one of ${saslMechanisms.join(', ')}, received ${JSON.stringify(rawMechanism)}`,
+    )
+  }
+  if (username !== undefined && username !== '') {
+    const password = secret(s, 'kafka-sasl', 'KAFKA_SASL_PASSWORD', f.sasl?.password, 'kafka.sasl.password')
+    if (password === '')
+      throw new CliError(
+        'OPS_CONFIG',
+        'Kafka SASL needs a password: --kafka-sasl-password-file, --kafka-sasl-password-env, KAFKA_SASL_PASSWORD or kafka.sasl.password',
+      )
+    sasl = { mechanism: (rawMechanism ?? 'plain') as SaslMechanism, username, password }
+  } else if (rawMechanism !== undefined) {
+    throw new CliError(
+      'OPS_CONFIG',
+      'Kafka SASL needs a user name: --kafka-sasl-username, KAFKA_SASL_USERNAME or kafka.sasl.username',
+    )
+  }
+  return {
+    brokers,
+    ...(f.clientId ? { clientId: f.clientId } : {}),
+    ...(ssl ? { ssl } : {}),
+    ...(sasl ? { sasl } : {}),
+    ...(f.connectionTimeoutMs ? { connectionTimeoutMs: f.connectionTimeoutMs } : {}),
+    ...(f.requestTimeoutMs ? { requestTimeoutMs: f.requestTimeoutMs } : {}),
+  }
 }
 
 /** The envelope key as validated lower-case hex, or undefined when none is configured. */

@@ -14,6 +14,7 @@ export const mysqlGroup: OptionGroup = {
     'mysql-user': { type: 'string' },
     'mysql-password-file': { type: 'string' },
     'mysql-password-env': { type: 'string' },
+    'mysql-ssl': { type: 'boolean' },
   },
   help: {
     'mysql-host': 'source MySQL host (env MYSQL_HOST, default 127.0.0.1)',
@@ -21,6 +22,7 @@ export const mysqlGroup: OptionGroup = {
     'mysql-user': 'source MySQL user (env MYSQL_USER, default root)',
     'mysql-password-file': 'file holding the MySQL password (else env MYSQL_PASSWORD)',
     'mysql-password-env': 'name of the environment variable holding the MySQL password',
+    'mysql-ssl': 'TLS to MySQL, verifying its certificate (env MYSQL_SSL=true)',
   },
 }
 
@@ -32,6 +34,7 @@ export const starRocksGroup: OptionGroup = {
     'sr-password-file': { type: 'string' },
     'sr-password-env': { type: 'string' },
     'sr-database': { type: 'string' },
+    'sr-ssl': { type: 'boolean' },
   },
   help: {
     'sr-host': 'StarRocks FE host, MySQL protocol (env STARROCKS_HOST, default 127.0.0.1)',
@@ -40,12 +43,27 @@ export const starRocksGroup: OptionGroup = {
     'sr-password-file': 'file holding the StarRocks password (else env STARROCKS_PASSWORD)',
     'sr-password-env': 'name of the environment variable holding the StarRocks password',
     'sr-database': 'StarRocks database of the target tables (env STARROCKS_DATABASE)',
+    'sr-ssl': 'TLS to the FE query port, verifying its certificate (env STARROCKS_SSL=true)',
   },
 }
 
 export const kafkaGroup: OptionGroup = {
-  options: { brokers: { type: 'string' } },
-  help: { brokers: 'Kafka bootstrap brokers host:port,host:port (env KAFKA_BROKERS)' },
+  options: {
+    brokers: { type: 'string' },
+    'kafka-ssl': { type: 'boolean' },
+    'kafka-sasl-mechanism': { type: 'string' },
+    'kafka-sasl-username': { type: 'string' },
+    'kafka-sasl-password-file': { type: 'string' },
+    'kafka-sasl-password-env': { type: 'string' },
+  },
+  help: {
+    brokers: 'Kafka bootstrap brokers host:port,host:port (env KAFKA_BROKERS)',
+    'kafka-ssl': 'TLS to Kafka, verifying the brokers (env KAFKA_SSL=true)',
+    'kafka-sasl-mechanism': 'plain (default), scram-sha-256 or scram-sha-512 (env KAFKA_SASL_MECHANISM)',
+    'kafka-sasl-username': 'SASL user (env KAFKA_SASL_USERNAME)',
+    'kafka-sasl-password-file': 'file holding the SASL password (else env KAFKA_SASL_PASSWORD)',
+    'kafka-sasl-password-env': 'name of the environment variable holding the SASL password',
+  },
 }
 
 export const keyGroup: OptionGroup = {

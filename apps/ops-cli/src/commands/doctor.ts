@@ -80,7 +80,9 @@ export const doctorCommand: Command = {
         const rules = await against(`rules in ${dir}`, () => loadRuleDirectory(dir))
         for (const t of literalTopics(rules)) if (!topics.includes(t)) topics.push(t)
       }
-      findings.push(...(await kafkaFindings(kafkaClientOptions(settings), topics, describe)))
+      const kafka = kafkaClientOptions(settings)
+      ctx.out.addSecret(kafka.sasl?.password)
+      findings.push(...(await kafkaFindings(kafka, topics, describe)))
     }
     if (wanted('starrocks')) {
       const e = starRocksEndpoint(settings)

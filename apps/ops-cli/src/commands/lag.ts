@@ -50,6 +50,7 @@ export const lagCommand: Command = {
     let partitions: PartitionLag[] = []
     if (groupsWanted.length > 0) {
       const kafka = kafkaClientOptions(loadSettings(values, ctx.env))
+      ctx.out.addSecret(kafka.sasl?.password)
       const topics = list(values, 'topic')
       partitions = await withKafkaAdmin(kafka, async (admin) => {
         const all: PartitionLag[] = []

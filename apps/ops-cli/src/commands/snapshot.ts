@@ -81,6 +81,7 @@ export const snapshotCommand: Command = {
     const key = requireEnvelopeKey(settings)
     ctx.out.addSecret(key)
     const kafkaOptions = kafkaClientOptions(settings)
+    ctx.out.addSecret(kafkaOptions.sasl?.password)
     const ruleSet = await against(`rules in ${dir}`, () => loadRuleDirectory(dir))
     const statePath =
       str(values, 'state') ?? `snapshot-${(rule ?? table)!.replace(/[^\w.-]/g, '_')}.state.json`
@@ -110,7 +111,13 @@ export const snapshotCommand: Command = {
     })
     try {
       const loader = createSnapshotLoader({
-        connection: { host: source.host, port: source.port, user: source.user, password: source.password },
+        connection: {
+          host: source.host,
+          port: source.port,
+          user: source.user,
+          password: source.password,
+          ...(source.ssl ? { ssl: source.ssl } : {}),
+        },
         matcher: createTableMatcher(ruleSet),
         sink: createKafkaSink(producer, admin),
         cipher: createEnvelopeCipher({ key }),

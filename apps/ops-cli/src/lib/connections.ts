@@ -11,6 +11,7 @@ export async function openMysql(endpoint: Endpoint, database?: string): Promise<
       port: endpoint.port,
       user: endpoint.user,
       password: endpoint.password,
+      ...(endpoint.ssl ? { ssl: { ...endpoint.ssl } } : {}),
       ...(database ? { database } : {}),
       ...selectConnectionOptions,
       connectTimeout: 10_000,

@@ -86,7 +86,8 @@ export function describeError(err: unknown, target?: string): CliError {
     )
   }
   const sasl = all.find((e) => /SASL|Authentication/i.test(String(e.name)) && /KafkaJS/.test(String(e.name)))
-  if (sasl) return make('OPS_AUTH', `Kafka rejected the credentials${at}: ${firstLine(sasl.message)}`)
+  if (sasl)
+    return make('OPS_AUTH', `${target ?? 'Kafka'} rejected the credentials: ${firstLine(sasl.message)}`)
   if (net) {
     return make(
       'OPS_UNREACHABLE',
@@ -98,7 +99,7 @@ export function describeError(err: unknown, target?: string): CliError {
     const inner = [...all].reverse().find((e) => e.message)
     const reason = firstLine(inner?.message) || firstLine(kafka.message)
     const unreachable = /connect|connection|timeout|ECONN|broker/i.test(reason)
-    return make(unreachable ? 'OPS_UNREACHABLE' : 'OPS_REMOTE', `Kafka${at}: ${reason}`)
+    return make(unreachable ? 'OPS_UNREACHABLE' : 'OPS_REMOTE', `${target ?? 'Kafka'}: ${reason}`)
   }
   const mysqlErr = all.find((e) => typeof e.code === 'string' && /^ER_/.test(e.code))
   if (mysqlErr) {
