@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // stack up | down [--purge] | status | env | kafka <control command>
-import { readStackEnv } from './env.ts'
+import { externalServices, readStackEnv } from './env.ts'
 import { createKafkaMockControl } from './kafka-control.ts'
 import { kafkaRunning } from './kafka-mock.ts'
 import { mariadbRunning } from './mariadb.ts'
@@ -26,10 +26,14 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   async status() {
     const files = stackFiles()
     const ports = stackPorts()
-    const db = mariadbRunning(files)
-    const kafka = await kafkaRunning(files, ports.kafkaControlPort)
-    console.log(`mariadb: ${db ? `running on 127.0.0.1:${ports.mysqlPort}` : 'stopped'}`)
-    console.log(`kafka:   ${kafka ? `running at ${kafka.join(',')}` : 'stopped'}`)
+    const ext = externalServices()
+    // services named by the environment are not the stack's to report on
+    const db = ext.mysql ? true : mariadbRunning(files)
+    const kafka = ext.kafka ? ext.kafka.brokers : await kafkaRunning(files, ports.kafkaControlPort)
+    if (ext.mysql) console.log(`mariadb: external, MYSQL_HOST=${ext.mysql.host}:${ext.mysql.port}`)
+    else console.log(`mariadb: ${db ? `running on 127.0.0.1:${ports.mysqlPort}` : 'stopped'}`)
+    if (ext.kafka) console.log(`kafka:   external, KAFKA_BROKERS=${ext.kafka.brokers.join(',')}`)
+    else console.log(`kafka:   ${kafka ? `running at ${kafka.join(',')}` : 'stopped'}`)
     return db && kafka ? 0 : 1
   },
   async env() {
