@@ -26,7 +26,11 @@ export interface TableMatcherOptions {
 export interface TableMatcher {
   /** The plan of a physical table, or undefined when no rule captures it; throws TM_AMBIGUOUS. */
   match(db: string, table: string): TablePlan | undefined
-  /** Swaps in a validated rule set atomically; plans are recompiled lazily on first use. */
+  /**
+   * Swaps in a validated rule set atomically; plans are recompiled lazily on first use. A set
+   * under which a table already seen would match two rules throws TM_AMBIGUOUS and changes
+   * nothing.
+   */
   replaceRules(ruleSet: RuleSet): void
   rules(): readonly Rule[]
   /** Every column seen without an explicit mapping, once per rule, table and column. */
@@ -118,6 +122,24 @@ export function createTableMatcher(ruleSet: RuleSet, options: TableMatcherOption
     },
     replaceRules(next) {
       checkSet(next, 'replaceRules(ruleSet)')
+      // every table already seen must still resolve to at most one rule: a set that would
+      // make a live table ambiguous is refused whole and the current one stays
+      const check = (db: string, table: string) => {
+        try {
+          resolveTable(next, db, table)
+        } catch (err) {
+          if (err instanceof TableMatcherError && err.code === 'TM_AMBIGUOUS') {
+            metrics.increment('table_matcher_rule_reloads_rejected_total')
+            throw err
+          }
+          // other errors belong to the table's own plan, reported when it is matched
+        }
+      }
+      for (const [db, byTable] of state.cache) for (const table of byTable.keys()) check(db, table)
+      for (const key of state.errors.keys()) {
+        const at = key.indexOf('\u0000')
+        check(key.slice(0, at), key.slice(at + 1))
+      }
       state = { set: next, cache: new Map(), errors: new Map() }
       metrics.increment('table_matcher_rule_reloads_total')
     },

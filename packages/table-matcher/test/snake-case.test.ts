@@ -91,6 +91,24 @@ describe('toSnakeCase (legacy)', () => {
     },
   )
 
+  // the examples through the seed's re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower(),
+  // worked out by hand (and by Python when it is there, above)
+  it.each([
+    ['CompanyName', 'company_name'],
+    ['Id', 'id'],
+    ['ID', 'i_d'],
+    ['UserID', 'user_i_d'],
+    ['userId', 'user_id'],
+    ['HTTPStatus', 'h_t_t_p_status'],
+    ['OrderNo2', 'order_no2'],
+    ['already_snake', 'already_snake'],
+    ['ALLCAPS', 'a_l_l_c_a_p_s'],
+    ['Mixed_Case', 'mixed__case'],
+    ['create_Time', 'create__time'],
+  ])('legacy %s -> %s', (input, output) => {
+    expect(toSnakeCase(input, { legacy: true })).toBe(output)
+  })
+
   it('keeps the names old warehouses have, unlike the modern mode', () => {
     expect(toSnakeCase('ID', { legacy: true })).not.toBe(toSnakeCase('ID'))
     expect(toSnakeCase('UserID', { legacy: true })).toBe('user_i_d')

@@ -82,4 +82,40 @@ describe('hot reload', () => {
     // A plan handed out before a reload keeps working for rows already in flight.
     expect(oldPlan.mapRow({ Id: 1 })).toEqual({ id: 1, year: '2024' })
   })
+
+  it('refuses a set that would make a table already seen match two rules, and keeps the old one', async () => {
+    const matcher = createTableMatcher(await loadRuleDirectory(await ruleDir(generation('a'))))
+    for (const [db, t] of tables) matcher.match(db, t)
+    // a new rule whose pattern also covers the organisation+month shards already live
+    const overlapping = await loadRuleDirectory(
+      await ruleDir([
+        ...generation('b'),
+        richFile('catch-all.json', {
+          name: 'catch_all_orders',
+          match: { database: 'shop', table: 'order_org\\d+_\\d{6}' },
+          target: { table: 'ods_everything' },
+        }),
+      ]),
+    )
+    let error: unknown
+    try {
+      matcher.replaceRules(overlapping)
+    } catch (err) {
+      error = err
+    }
+    expect(error).toMatchObject({ code: 'TM_AMBIGUOUS' })
+    const message = (error as Error).message
+    expect(message).toContain('catch_all_orders')
+    expect(message).toContain('order_org5_202401')
+    // nothing changed: the old generation still answers
+    expect(suffixOf(matcher.match('shop', 'order_org5_202401')!.target.table)).toBe('a')
+    // a set that overlaps only on tables never seen is accepted (they fail when first met)
+    const fresh = createTableMatcher(await loadRuleDirectory(await ruleDir(generation('a'))))
+    fresh.match('shop', 't_user')
+    fresh.replaceRules(overlapping)
+    expect(fresh.match('shop', 't_user')).toBeDefined()
+    expect(() => fresh.match('shop', 'order_org5_202401')).toThrow(
+      expect.objectContaining({ code: 'TM_AMBIGUOUS' }),
+    )
+  })
 })

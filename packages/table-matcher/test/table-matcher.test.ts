@@ -133,3 +133,31 @@ describe('createTableMatcher: unmapped columns', () => {
     expect(m.unmappedColumns()).toHaveLength(2)
   })
 })
+
+describe('table exclusions', () => {
+  // exclusions are anchored like every pattern (whole name by default)
+  it('leaves out the tables a rule excludes, while its pattern keeps the rest', () => {
+    const set = parseRuleSet([
+      {
+        file: 'orders.json',
+        text: JSON.stringify({
+          version: 2,
+          name: 'orders_by_month',
+          match: {
+            database: 'shop',
+            table: {
+              include: ['order_(?<period>\\d{6})(?:_\\w+)?'],
+              exclude: ['order_\\d{6}_(?:bak|tmp)', 'order_1999\\d{2}'],
+            },
+          },
+          target: { table: 'ods_order' },
+        }),
+      },
+    ])
+    const matcher = createTableMatcher(set)
+    expect(matcher.match('shop', 'order_202401')?.target.table).toBe('ods_order')
+    expect(matcher.match('shop', 'order_202401_archive')?.target.table).toBe('ods_order')
+    for (const excluded of ['order_202401_bak', 'order_202402_tmp', 'order_199912'])
+      expect(matcher.match('shop', excluded), excluded).toBeUndefined()
+  })
+})
