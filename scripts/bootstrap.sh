@@ -23,7 +23,8 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-      echo "bootstrap: missing Debian packages: ${pkgs[*]}; run as root: apt-get install -y ${pkgs[*]}" >&2
+      echo "bootstrap: missing Debian packages: ${pkgs[*]}; this user is not root and there is no sudo." >&2
+      echo "bootstrap: run as root: apt-get update && apt-get install -y ${pkgs[*]}  (then run this script again)" >&2
       exit 1
     fi
   fi
