@@ -48,8 +48,12 @@ describe('the packed package', () => {
       const cipher = createEnvelopeCipher({ key })
       let code
       try { cipher.open(value.replace('"ciphertext":"', '"ciphertext":"00')) } catch (e) { code = e.code }
+      // a long row takes the SIMD hex path, from the WebAssembly module embedded in dist
+      const long = '长'.repeat(30000)
+      const longValue = cipher.sealToBytes(long)
       console.log(JSON.stringify({ opened: cipher.openToString(value), sealed: cipher.sealToJson('从包里'), code,
-        codes: Object.keys(EnvelopeErrorCode).length }))`
+        codes: Object.keys(EnvelopeErrorCode).length, long: cipher.openToString(longValue) === long,
+        longValue: longValue.toString() }))`
     writeFileSync(join(app, 'check.mjs'), script)
     const out = JSON.parse(
       sh('node', ['check.mjs'], app, `${key}\n${here.sealToJson('héllo 😀')}`),
@@ -57,6 +61,8 @@ describe('the packed package', () => {
     expect(out.opened).toBe('héllo 😀')
     expect(here.openToString(String(out.sealed))).toBe('从包里')
     expect(out.code).toBe('ENV_AUTH_FAILED')
+    expect(out.long).toBe(true)
+    expect(here.openToString(String(out.longValue))).toBe('长'.repeat(30000))
     expect(out.codes).toBeGreaterThan(5)
     const installed = JSON.parse(
       readFileSync(join(app, 'node_modules/@sync/crypto-envelope/package.json'), 'utf8'),
