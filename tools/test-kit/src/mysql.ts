@@ -58,7 +58,9 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
 
 /**
  * Runs a SQL workload: an array of statements, or a generator of them, each in autocommit
- * (one binlog transaction each) unless wrapped in BEGIN/COMMIT by the caller.
+ * (one binlog transaction each) unless wrapped in BEGIN/COMMIT by the caller. Returns how
+ * many statements ran; a failing one stops the workload with an error naming its number
+ * and its text (the server's error is the cause).
  */
 export async function runSqlWorkload(
   conn: Connection,
@@ -66,7 +68,17 @@ export async function runSqlWorkload(
 ): Promise<number> {
   let n = 0
   for await (const sql of statements) {
-    await conn.query(sql)
+    try {
+      await conn.query(sql)
+    } catch (err) {
+      const text = sql.length > 200 ? `${sql.slice(0, 200)}...` : sql
+      throw new Error(
+        `SQL workload statement #${n + 1} failed: ${(err as Error).message}; statement: ${text}`,
+        {
+          cause: err,
+        },
+      )
+    }
     n += 1
   }
   return n

@@ -1,6 +1,7 @@
 // The Kafka broker every test and the demo use: kafkajs against the stack's brokers (the
 // librdkafka mock cluster, or a real Kafka when KAFKA_BROKERS is set).
 import {
+  createTestGroupId,
   createTestKafka,
   createTestTopic,
   readStackEnv,
@@ -31,7 +32,7 @@ describe('kafka broker', () => {
     const acks = await producer.send({ topic, acks: -1, messages: sent })
     expect(acks.every((a) => a.errorCode === 0)).toBe(true)
 
-    const consumer = track(kafka.consumer({ groupId: uniqueName('g') }))
+    const consumer = track(kafka.consumer({ groupId: createTestGroupId('g') }))
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     const got: Array<{ key: string; value: number }> = []
@@ -52,7 +53,7 @@ describe('kafka broker', () => {
 
   it('splits partitions between two group members, rebalances, and commits offsets', async () => {
     const topic = await createTestTopic('group', 4)
-    const groupId = uniqueName('grp')
+    const groupId = createTestGroupId('grp')
     const kafka = createTestKafka()
     const producer = track(kafka.producer({ idempotent: false, maxInFlightRequests: 1 }))
     await producer.connect()
@@ -125,6 +126,7 @@ describe('kafka broker', () => {
       // one partition led by each broker, as a controller would spread them
       for (let p = 0; p < 3; p++) await mock.control.setLeader(topic, p, p + 1)
       const downed = 1
+      // topic and group live in the private cluster's memory and go when it stops
       const groupId = uniqueName('outage')
       // The group's coordinator stays up: this test is about a partition leader going away
       // (the mock would otherwise pick the coordinator by hashing the group id).
