@@ -4,6 +4,7 @@ import { localCredentials, type StackEnv, stackFiles } from './settings.ts'
 
 export class StackEnvError extends Error {
   readonly code = 'STACK_BAD_ENV'
+  readonly retriable = false
   constructor(
     readonly variable: string,
     message: string,
