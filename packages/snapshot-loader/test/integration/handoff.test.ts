@@ -20,9 +20,12 @@ import {
   waitFor,
 } from '@sync/test-kit'
 import { expect, it } from 'vitest'
-import { createSnapshotLoader } from '../../src/index.ts'
+import { createMemoryStateStore, createSnapshotLoader } from '../../src/index.ts'
 import {
   type BatchMessage,
+  canonicalGtid,
+  gtidFromBinlog,
+  gtidListPattern,
   kafkaSink,
   matcherFor,
   readBatchTopic,
@@ -129,11 +132,13 @@ it('stream changes and snapshot rows merged by the handoff rule equal the source
   })()
 
   const sink = await kafkaSink()
+  const stateStore = createMemoryStateStore()
   const loader = createSnapshotLoader({
     connection: sourceConnection(),
     matcher,
     sink,
     cipher,
+    stateStore,
     chunkRows: 50,
     sendBatchRows: 25,
   })
@@ -237,6 +242,53 @@ it('stream changes and snapshot rows merged by the handoff rule equal the source
     const merged = merge(seed)
     expect(merged.size, `rows after merge (seed ${seed})`).toBe(expected.size)
     expect(Object.fromEntries(merged)).toEqual(Object.fromEntries(expected))
+  }
+
+  // The GTID of every consistent read is the one MariaDB reports for that binlog offset,
+  // both by BINLOG_GTID_POS and as worked out from the binlog's own GTID events
+  const expectGtidAt = async (what: string, file: string, pos: number, gtid: string | undefined) => {
+    expect(gtid, `${what}: a valid MariaDB GTID list`).toMatch(gtidListPattern)
+    const [server] = (await work.query('SELECT BINLOG_GTID_POS(?, ?) AS g', [file, pos])) as unknown as [
+      Array<{ g: string }>,
+    ]
+    expect(canonicalGtid(gtid as string), `${what}: BINLOG_GTID_POS(${file}, ${pos})`).toBe(
+      canonicalGtid(server[0]?.g ?? '?'),
+    )
+    expect(canonicalGtid(gtid as string), `${what}: the binlog's GTID events before ${file}:${pos}`).toBe(
+      await gtidFromBinlog(work, file, pos),
+    )
+  }
+  await expectGtidAt('snapshot-begin', sBegin.file, sBegin.pos, begin.headers['sync-gtid'])
+  expect(report.startGtid).toBe(begin.headers['sync-gtid'])
+  const chunkGtid = new Map<string, string>()
+  for (const m of batch) {
+    if (m.control?.type !== 'chunk-done') continue
+    const id = `${m.control.table}#${m.control.chunk}`
+    const gtid = m.headers['sync-gtid'] as string
+    const previous = chunkGtid.get(id)
+    if (previous !== undefined) {
+      expect(gtid, `${id}: the same GTID on every partition`).toBe(previous)
+      continue
+    }
+    chunkGtid.set(id, gtid)
+    const p = parsePosition(m.control.position) as BinlogPosition
+    expect(m.headers['sync-binlog-file']).toBe(p.file)
+    await expectGtidAt(`chunk ${id}`, p.file, p.pos, gtid)
+  }
+  expect(chunkGtid.size).toBe(report.tables.reduce((n, t) => n + t.chunks, 0))
+  // the workload committed between chunks, so the GTIDs really differ from chunk to chunk
+  expect(new Set(chunkGtid.values()).size).toBeGreaterThan(10)
+  for (const m of batch) {
+    if (m.row === undefined) continue
+    const id = `${m.headers['sync-db']}.${m.headers['sync-table']}#${m.headers['sync-snapshot-chunk']}`
+    expect(m.headers['sync-gtid'], `row ${m.key} carries its chunk's GTID`).toBe(chunkGtid.get(id))
+  }
+  // progress.gtid (saved state and report) is the GTID of each table's last chunk
+  const saved = stateStore.current()
+  for (const t of report.tables) {
+    const lastChunk = chunkGtid.get(`${t.database}.${t.table}#${t.chunks}`)
+    expect(saved?.tables[`${t.database}.${t.table}`]?.gtid).toBe(lastChunk)
+    expect(t.gtid).toBe(lastChunk)
   }
 
   // The test can fail: applying every snapshot row after the whole stream does not converge

@@ -181,3 +181,47 @@ export async function readBatchTopic(
   }
   return out
 }
+
+/** A MariaDB GTID position: one or more `domain-server-seq`, comma-separated, one per domain. */
+export const gtidListPattern = /^\d+-\d+-\d+(,\d+-\d+-\d+)*$/
+
+function byDomain(list: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const g of list.split(',').filter((s) => s !== '')) {
+    const [domain, , seq] = g.split('-')
+    const prev = out.get(domain as string)
+    if (prev === undefined || Number(prev.split('-')[2]) < Number(seq)) out.set(domain as string, g)
+  }
+  return out
+}
+
+/** The GTID position as a sorted, canonical list (domain order is not significant). */
+export function canonicalGtid(list: string): string {
+  return [...byDomain(list).values()].sort().join(',')
+}
+
+/**
+ * The GTID position at binlog offset `pos` of `file`, worked out from the binlog itself
+ * (the file's Gtid_list, then every transaction's GTID event before `pos`), independently
+ * of BINLOG_GTID_POS, which the loader uses.
+ */
+export async function gtidFromBinlog(
+  admin: { query(sql: string): Promise<unknown> },
+  file: string,
+  pos: number,
+): Promise<string> {
+  const [events] = (await admin.query(`SHOW BINLOG EVENTS IN '${file.replace(/'/g, '')}'`)) as [
+    Array<{ Pos: number | string; Event_type: string; Info: string }>,
+  ]
+  let state = new Map<string, string>()
+  for (const e of events) {
+    if (Number(e.Pos) >= pos) break
+    if (e.Event_type === 'Gtid_list') state = byDomain(e.Info.replace(/^\[|\]$/g, ''))
+    else if (e.Event_type === 'Gtid') {
+      const g = /GTID (\d+-\d+-\d+)/.exec(e.Info)?.[1]
+      if (g === undefined) throw new Error(`unexpected Gtid event info in ${file}: ${e.Info}`)
+      state.set(g.split('-')[0] as string, g)
+    }
+  }
+  return [...state.values()].sort().join(',')
+}
