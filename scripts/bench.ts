@@ -4,6 +4,10 @@
 //
 //   pnpm bench                  all benchmarks
 //   pnpm bench shipper sinker   only these workspace packages (by folder name)
+//
+// The local stack is started first when it is not up (and stopped afterwards only then: a
+// stack somebody else started is left alone). Each section opens with the workload of its
+// benchmark (row shape, counts) from `workloads` below; keep it in step with the bench script.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, totalmem } from 'node:os'
@@ -25,8 +29,41 @@ const withBench = workspaces.filter((w) => {
   }
 })
 
+/** What each benchmark runs, written above its output (defaults: the counts the scripts use). */
+const workloads: Record<string, string> = {
+  'binlog-reader':
+    'Rows `(id BIGINT PK, a INT, s VARCHAR(64), sm SMALLINT, d DECIMAL(12,2), e ENUM, dt DATETIME(3), ts TIMESTAMP(3), s2 VARCHAR(200), b BIT(8))`. Bulk: 200,000 rows in 10,000-row `INSERT … SELECT` statements; single: 30,000 one-row autocommit transactions. Each binlog range is replayed by raw zongji (decode only) and by the reader (decode, render, queue, iterate).',
+  'crypto-envelope':
+    'In memory, no I/O: sealing and opening a 250-byte JSON row and a 64 KiB value, best of 5 interleaved rounds of 1.5 s, against a naive port of the Python/Java code in the same run.',
+  'snapshot-loader':
+    "One table of 2,000,000 rows `(id BIGINT PK, org_id INT, order_no VARCHAR(32), amount DECIMAL(12,2), status TINYINT, created_at DATETIME, note VARCHAR(64) NULL)` built with `INSERT … SELECT` from seq_1_to_N, snapshotted into the stack's Kafka (encrypted), against a plain mysql2 streaming read of the same table; peak RSS sampled throughout.",
+  'streamload-client':
+    '10,000-row batches of ~250-byte JSON rows: a plain undici PUT of the same bytes to a body-discarding server (the baseline), the client in BE mode with a pre-serialised body, the client from rows (serialisation included), and the full path through the emulator (FE 307 → BE → MariaDB).',
+  'table-matcher':
+    "5,274 physical tables behind 56 rules shaped like the seed's shard schemes (range, organisation, year, month, organisation × month): table lookups and per-row column mapping, against the seed shipper's algorithm (exact dict, then a linear regex scan) written in JavaScript, same run.",
+  shipper:
+    'Rows `(id INT PK, org_id INT, status VARCHAR(16), amount DECIMAL(12,2), note VARCHAR(64), created_at DATETIME, updated_at TIMESTAMP, flag TINYINT)`, binlog → encrypted Kafka messages acknowledged: a bulk-insert workload and a single-row-transaction workload (sizes: BENCH_ROWS, BENCH_TXN_ROWS), each against raw zongji parsing the same binlog range; commit → ack latency at a steady 5,000 rows/s; peak RSS capturing 5,274 tables (44 organisations × 120 months, one rule); kafkajs Produce encoding cost per message (11 headers) as published and as patched.',
+  sinker:
+    '100,000 encrypted messages (BENCH_ROWS) of rows `(id BIGINT PK, name VARCHAR(64), amount DECIMAL(38,10), big LARGEINT, doc JSON)`: decrypt + batch + Stream Load into the emulator and into a body-discarding endpoint, against a plain consume + decrypt loop over the same messages; times start once the consumer joined its group.',
+  demo: 'The whole system as `pnpm demo` runs it (MariaDB → shipper → mock Kafka → sinker → emulator): 5 order shards of 2,000 rows and a 200-row user table snapshotted, then 40 s of live workload at 100 transactions/s (inserts of 1–20 rows, updates, primary-key changes, deletes, a new shard, an ADD COLUMN) with a latency probe every 500 ms.',
+}
+
 /** Paths inside the checkout are written relative to it: the report does not name this machine's folders. */
 const repoRelative = (text: string) => text.replaceAll(`${root}/`, '').replaceAll(root, '.')
+
+/** Is the local stack up? (`stack status` exits 1 when MariaDB or the Kafka mock is not running) */
+const stackIsUp = () =>
+  spawnSync('pnpm', ['-s', 'stack', 'status'], { cwd: root, encoding: 'utf8' }).status === 0
+let startedStack = false
+if (!stackIsUp()) {
+  process.stderr.write('bench: the local stack is not up; starting it (and stopping it afterwards)\n')
+  const up = spawnSync('pnpm', ['-s', 'stack', 'up'], { cwd: root, stdio: 'inherit' })
+  if (up.status !== 0) {
+    process.stderr.write(`bench: pnpm stack up failed (exit ${up.status}); no benchmark was run\n`)
+    process.exit(1)
+  }
+  startedStack = true
+}
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const sections: string[] = []
@@ -49,9 +86,16 @@ for (const w of withBench) {
           .split('\n')
           .slice(-20)
           .join('\n')}\n\`\`\``
+  const workload = workloads[w.name]
   sections.push(
-    `## ${w.dir}\n\nRun: \`pnpm --filter ./${w.dir} bench\` — ${status}, ${seconds} s.\n\n\`\`\`\n${out}\n\`\`\`${err}\n`,
+    `## ${w.dir}\n\n${workload ? `Workload: ${workload}\n\n` : ''}Run: \`pnpm --filter ./${w.dir} bench\` — ${status}, ${seconds} s.\n\n\`\`\`\n${out}\n\`\`\`${err}\n`,
   )
+}
+
+if (startedStack) {
+  // only a stack this run started: one that was up before belongs to whoever started it
+  const down = spawnSync('pnpm', ['-s', 'stack', 'down'], { cwd: root, stdio: 'inherit' })
+  process.stderr.write(`bench: stopped the stack it started (exit ${down.status})\n`)
 }
 
 const header = `# Benchmarks

@@ -81,8 +81,16 @@ export async function compareWarehouse(options: {
     { keyColumns: readonly string[]; rows: Map<string, Record<string, unknown>> }
   >()
   for (const { t } of tables) {
-    const plan = matcher.match(options.sourceDatabase, t)
+    let plan = matcher.match(options.sourceDatabase, t)
     if (!plan) continue
+    if (plan.keyColumns.length === 0) {
+      // a seed rule names no key: the shipper keys rows by the source table's primary key
+      const [pk] = (await options.source.query(
+        "SELECT COLUMN_NAME AS c FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+        [options.sourceDatabase, t],
+      )) as [Array<{ c: string }>, unknown]
+      plan = plan.withSourceKey(pk.map((r) => r.c))
+    }
     let entry = expected.get(plan.target.table)
     if (!entry) {
       entry = { keyColumns: plan.keyColumns, rows: new Map() }

@@ -10,16 +10,18 @@
 // Exits 0 only if the warehouse equals the source and no load was applied twice.
 import { parseArgs } from 'node:util'
 import { describeDiffs } from './compare.ts'
-import { createPipeline, targets } from './pipeline.ts'
-import { metricSum } from './processes.ts'
+import { createPipeline, ruleNames, targets } from './pipeline.ts'
+import { metricSum, metricWhere } from './processes.ts'
 import {
   createRandom,
+  ignoredTable,
   lateOrgShard,
   monthShards,
   orderTableDdl,
   orgShards,
   workloadStep,
 } from './scenario.ts'
+import { type RealStarRocks, readStarRocksEnv } from './warehouse.ts'
 
 // `bash scripts/demo.sh -- --seconds 60` reaches here with the `--` still in front
 const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'))
@@ -48,8 +50,52 @@ const rate = Number(values.rate)
 const t0 = Date.now()
 const say = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`)
 
-const p = await createPipeline({ log: say })
+let starRocks: RealStarRocks | undefined
+try {
+  starRocks = readStarRocksEnv(process.env)
+} catch (err) {
+  console.error(`demo: ${(err as Error).message}`)
+  process.exit(2)
+}
+const p = await createPipeline({ log: say, ...(starRocks ? { starRocks } : {}) })
 let exitCode = 1
+
+/** What the summary states about the uncaptured table and the new column, each checked. */
+async function checkFacts(unmappedAfterAlter: number): Promise<Array<{ ok: boolean; text: string }>> {
+  const db = p.scenario.targetDatabase
+  const fromIgnored = [...p.recorder.sourceTables()]
+    .filter(([name]) => name === `${p.scenario.database}.${ignoredTable}`)
+    .reduce((n, [, c]) => n + c, 0)
+  const read = [...p.recorder.sourceTables().values()].reduce((n, c) => n + c, 0)
+  const [tables] = (await p.target.query(
+    'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+    [db],
+  )) as [Array<{ t: string }>, unknown]
+  const [channel] = (await p.target.query(
+    "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'ods_order' AND LOWER(COLUMN_NAME) = 'channel'",
+    [db],
+  )) as [unknown[], unknown]
+  const names = tables.map((x) => x.t)
+  return [
+    {
+      ok: fromIgnored === 0 && read > 0,
+      text: `uncaptured ${ignoredTable}: ${fromIgnored} of the ${read} messages on the demo's topics come from it`,
+    },
+    {
+      ok: !names.some((n) => n.toLowerCase().includes(ignoredTable)),
+      text: `warehouse ${db}: tables ${names.sort().join(', ')} (no ${ignoredTable})`,
+    },
+    {
+      ok: unmappedAfterAlter >= 1,
+      text: `new column Channel: the shipper reported ${unmappedAfterAlter} newly seen unmapped column(s) of rule orders_by_month (table_matcher_unmapped_columns_total)`,
+    },
+    {
+      ok: channel.length === 0,
+      text: 'new column Channel: ods_order has no channel column, so its values are not stored (add it to the table to load them)',
+    },
+  ]
+}
+
 try {
   await p.prepare(rowsPerTable)
   const shipper = await p.startShipper()
@@ -57,14 +103,21 @@ try {
   // the shipper reads from "now": wait until it serves metrics, i.e. its reader is positioned
   for (let i = 0; i < 100 && !(await shipper.metrics()); i++) await new Promise((r) => setTimeout(r, 200))
 
-  for (const rule of ['orders_by_month', 'orders_by_org_month', 'users']) {
+  for (const rule of ruleNames(p.scenario)) {
     const out = await p.snapshot(rule)
     const rows = /"rows"\s*:\s*(\d+)/.exec(out)?.[1]
     say(`snapshot ${rule}: done${rows ? `, ${rows} rows` : ''}`)
   }
+  await p.startRecorder()
   const sinkerStartedAt = Date.now()
   const sinker = await p.startSinker()
   say(`sinker: started (logs ${sinker.logFile})`)
+  const unmappedOf = (text: string | undefined) =>
+    metricWhere(text, 'sync_table_matcher_unmapped_columns_total', { rule: 'orders_by_month' })
+  let unmappedBeforeAlter = 0
+  // rows/s of the shipper (acknowledged by Kafka) and the sinker (loaded), per progress window
+  const rates = { shipper: [] as number[], sinker: [] as number[] }
+  let lastSample = { at: Date.now(), shipped: 0, loaded: 0 }
 
   // live workload, with latency probes: a user row inserted every 500 ms, timed until visible
   const r = createRandom(42)
@@ -129,18 +182,30 @@ try {
     }
     if (!alteredAt && Date.now() > stopAt - (seconds * 1000) / 3) {
       alteredAt = Date.now()
+      unmappedBeforeAlter = unmappedOf(await shipper.metrics())
       await p.sql(
         `ALTER TABLE \`${p.scenario.database}\`.order_202402 ADD COLUMN Channel VARCHAR(16) NULL DEFAULT 'web'`,
       )
-      say(
-        'workload: ALTER TABLE order_202402 ADD COLUMN Channel (not in the warehouse: reported, not loaded)',
+      // a row with the new column, so the shipper meets it whatever the workload picks next
+      await p.sql(
+        `INSERT INTO \`${p.scenario.database}\`.order_202402 (OrderNo, orgId, Amount, Status, createTime, Channel) VALUES ('ALT1', 1, 9.5, 'new', NOW(), 'app')`,
       )
+      say('workload: ALTER TABLE order_202402 ADD COLUMN Channel (the warehouse table has no such column)')
     }
     if (Date.now() >= nextProgress) {
       nextProgress += 3000
       const [sm, km] = await Promise.all([shipper.metrics(), sinker.metrics()])
+      const now = {
+        at: Date.now(),
+        shipped: metricSum(sm, 'sync_shipper_rows_sent_total'),
+        loaded: metricSum(km, 'sync_sinker_rows_loaded_total'),
+      }
+      const secs = (now.at - lastSample.at) / 1000
+      rates.shipper.push((now.shipped - lastSample.shipped) / secs)
+      rates.sinker.push((now.loaded - lastSample.loaded) / secs)
+      lastSample = now
       say(
-        `progress: ${txns} source transactions, shipper sent ${metricSum(sm, 'sync_shipper_messages_sent_total')} messages, sinker loaded ${metricSum(km, 'sync_sinker_rows_loaded_total')} rows, ${latencies.length} latency probes seen`,
+        `progress: ${txns} source transactions, shipper sent ${metricSum(sm, 'sync_shipper_messages_sent_total')} messages, sinker loaded ${now.loaded} rows, ${latencies.length} latency probes seen`,
       )
     }
     const spent = Date.now() - tick
@@ -149,8 +214,11 @@ try {
   say(`workload: done, ${txns} transactions; waiting for the warehouse to converge`)
   const result = await p.waitConverged(120_000)
   clearInterval(poller)
-  const twice = p.doubleApplied()
+  const convergedAt = Date.now()
+  const audit = p.emulated ? await p.auditDelivery() : undefined
+  const twice = audit?.problems ?? []
   const [sm, km] = await Promise.all([shipper.metrics(), sinker.metrics()])
+  const facts = await checkFacts(unmappedOf(sm) - unmappedBeforeAlter)
   const q = (list: number[], x: number) => {
     const sorted = [...list].sort((a, b) => a - b)
     return sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))] ?? Number.NaN
@@ -161,13 +229,24 @@ try {
     `  source → warehouse: ${result.equal ? 'EQUAL' : 'DIFFERENT'} (converged ${(result.ms / 1000).toFixed(1)} s after the workload)`,
   )
   for (const line of describeDiffs(result.diffs).split('\n')) console.log(`    ${line}`)
-  console.log(`  targets: ${targets.join(', ')}; uncaptured table audit_log: not shipped`)
-  console.log(`  workload: ${txns} transactions in ${seconds} s`)
-  console.log(`  shipper: ${metricSum(sm, 'sync_shipper_messages_sent_total')} messages sent`)
   console.log(
-    `  sinker: ${metricSum(km, 'sync_sinker_rows_loaded_total')} rows loaded, ${p.emulator.loads.list.length} Stream Loads, dead letters ${metricSum(km, 'sync_sinker_dead_letters_total')}`,
+    `  targets: ${targets.join(', ')} (rules: ods_user from ops-cli gen; the sharded order targets' rules are gen's input, written by hand)`,
   )
-  console.log(`  loads applied twice: ${twice.length === 0 ? 'none' : twice.join(', ')}`)
+  for (const f of facts) console.log(`  ${f.ok ? 'ok  ' : 'FAIL'} ${f.text}`)
+  console.log(`  workload: ${txns} transactions in ${seconds} s`)
+  const peak = (list: number[]) => Math.round(Math.max(0, ...list))
+  const overall = (rows: number, from: number) => Math.round(rows / ((convergedAt - from) / 1000))
+  console.log(
+    `  shipper: ${metricSum(sm, 'sync_shipper_messages_sent_total')} messages sent; ${overall(metricSum(sm, 'sync_shipper_rows_sent_total'), t0)} rows/s over the run, peak ${peak(rates.shipper)} rows/s (3 s windows)`,
+  )
+  console.log(
+    `  sinker: ${metricSum(km, 'sync_sinker_rows_loaded_total')} rows loaded (${overall(metricSum(km, 'sync_sinker_rows_loaded_total'), sinkerStartedAt)} rows/s since its start, peak ${peak(rates.sinker)} rows/s), ${p.emulated ? `${p.emulator.loads.list.length} Stream Loads, ` : ''}dead letters ${metricSum(km, 'sync_sinker_dead_letters_total')}`,
+  )
+  if (audit)
+    console.log(
+      `  exactly once: ${twice.length === 0 ? `every one of ${audit.rowsProduced} row messages loaded once (${audit.loads} loads, no offset range applied twice)` : twice.join('; ')}`,
+    )
+  else console.log("  exactly once: not audited (a real StarRocks: the load list is the emulator's)")
   console.log('  latency source commit → visible in StarRocks (1 s flush interval):')
   console.log(
     `    running pipeline: p50 ${q(running, 0.5)} ms, p99 ${q(running, 0.99)} ms, max ${q(running, 1)} ms (${running.length} probes after the first was visible)`,
@@ -179,9 +258,10 @@ try {
     console.log(
       `  sinker start → first probe visible: ${((firstSeenAt - sinkerStartedAt) / 1000).toFixed(1)} s`,
     )
-  exitCode = result.equal && twice.length === 0 ? 0 : 1
+  exitCode = result.equal && twice.length === 0 && facts.every((f) => f.ok) ? 0 : 1
 } catch (err) {
   say(`demo failed: ${(err as Error).message}`)
+  process.exitCode = 1
 } finally {
   await p.close({ keepData: values.keep })
 }

@@ -5,13 +5,32 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateKey } from '@sync/crypto-envelope'
-import { readStackEnv, type StackEnv } from '@sync/stack'
+import { createKafkaMockControl, readStackEnv, type StackEnv } from '@sync/stack'
 import { type StarRocksEmulator, startStarRocksEmulator } from '@sync/starrocks-emulator'
 import { loadRuleDirectory } from '@sync/table-matcher'
 import mysql, { type Connection } from 'mysql2/promise'
 import { compareWarehouse, isEqual, type TableDiff } from './compare.ts'
-import { type AppProcess, freePort, repoRoot, runOpsCli, spawnOpsCli, startApp } from './processes.ts'
-import { createRandom, initialLoad, ruleFiles, type Scenario, workloadStep } from './scenario.ts'
+import { type AuditResult, auditLoads, startTopicRecorder, type TopicRecorder } from './delivery-audit.ts'
+import { type LoadTap, startLoadTap } from './load-tap.ts'
+import {
+  type AppProcess,
+  freePort,
+  localPortsOf,
+  repoRoot,
+  runOpsCli,
+  spawnOpsCli,
+  startApp,
+} from './processes.ts'
+import {
+  createRandom,
+  initialLoad,
+  ruleFiles,
+  type Scenario,
+  userRuleName,
+  userTable,
+  workloadStep,
+} from './scenario.ts'
+import type { RealStarRocks } from './warehouse.ts'
 
 export interface PipelineOptions {
   runId?: string
@@ -22,6 +41,16 @@ export interface PipelineOptions {
   sinker?: Record<string, unknown>
   /** Extra shipper config. */
   shipper?: Record<string, unknown>
+  /** Put a recording proxy (load-tap.ts) between the FE's redirect and each BE. */
+  tapLoads?: boolean
+  /**
+   * Partitions of the order targets' stream topics, created before anything writes to them
+   * (on the mock cluster; default: auto-created with 4). The mock keeps about 5 MB per
+   * partition and drops older messages, so a large backlog needs more partitions.
+   */
+  streamPartitions?: number
+  /** Load into this StarRocks instead of starting the emulator (see warehouse.ts). */
+  starRocks?: RealStarRocks
 }
 
 export interface SnapshotOptions {
@@ -33,13 +62,18 @@ export interface SnapshotOptions {
 
 export const targets = ['ods_order', 'ods_order_org', 'ods_user'] as const
 
+/** The rules, in snapshot order: two written by hand for the sharded targets, one generated. */
+export const ruleNames = (s: Scenario) => ['orders_by_month', 'orders_by_org_month', userRuleName(s)]
+
 export async function createPipeline(options: PipelineOptions = {}) {
   const runId = options.runId ?? randomBytes(3).toString('hex')
   const log = options.log ?? (() => undefined)
   const stack: StackEnv = readStackEnv()
+  const real = options.starRocks
+  if (real && options.tapLoads) throw new Error('tapLoads needs the emulator, not a real StarRocks')
   const scenario: Scenario = {
     database: `sync_demo_${runId}`,
-    targetDatabase: `sync_demo_sr_${runId}`,
+    targetDatabase: real?.database ?? `sync_demo_sr_${runId}`,
     topicPrefix: `demo_${runId}`,
   }
   const dir = join(repoRoot, '.stack', 'demo', runId)
@@ -55,11 +89,13 @@ export async function createPipeline(options: PipelineOptions = {}) {
     MYSQL_USER: stack.mysql.user,
     MYSQL_PASSWORD: stack.mysql.password,
     KAFKA_BROKERS: stack.kafka.brokers.join(','),
-    STARROCKS_HOST: stack.mysql.host,
-    STARROCKS_PORT: String(stack.mysql.port),
-    STARROCKS_USER: stack.mysql.user,
-    STARROCKS_PASSWORD: stack.mysql.password,
+    STARROCKS_HOST: real?.host ?? stack.mysql.host,
+    STARROCKS_PORT: String(real?.port ?? stack.mysql.port),
+    STARROCKS_USER: real?.user ?? stack.mysql.user,
+    STARROCKS_PASSWORD: real?.password ?? stack.mysql.password,
     STARROCKS_DATABASE: scenario.targetDatabase,
+    DEMO_SR_PASSWORD: real?.password ?? '',
+    ...(real ? { STARROCKS_HTTP_URL: real.httpUrl } : {}),
   }
   const mysqlOptions = {
     host: stack.mysql.host,
@@ -73,12 +109,31 @@ export async function createPipeline(options: PipelineOptions = {}) {
     dateStrings: true,
   }
   const source: Connection = await mysql.createConnection(mysqlOptions)
-  const target: Connection = await mysql.createConnection(mysqlOptions)
+  // the warehouse over the MySQL protocol: the emulator's MariaDB, or a StarRocks FE
+  const target: Connection = await mysql.createConnection(
+    real
+      ? {
+          host: real.host,
+          port: real.port,
+          user: real.user,
+          password: real.password,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+          dateStrings: true,
+        }
+      : mysqlOptions,
+  )
   let emulator: StarRocksEmulator | undefined
+  let tap: LoadTap | undefined
+  let recorder: TopicRecorder | undefined
   const apps: AppProcess[] = []
+  const labelPrefix = `demo_${runId}`
+  // the user table's generated seed rule names only a stream topic; its snapshot goes to
+  // "<stream topic>_batch" (ops-cli snapshot's default suffix)
   const topics = (t: string) => ({
     stream: `${scenario.topicPrefix}.stream.${t}`,
-    batch: `${scenario.topicPrefix}.batch.${t}`,
+    batch:
+      t === 'ods_user' ? `${scenario.topicPrefix}.stream.${t}_batch` : `${scenario.topicPrefix}.batch.${t}`,
   })
 
   async function sql(statements: string[] | string): Promise<void> {
@@ -98,15 +153,76 @@ export async function createPipeline(options: PipelineOptions = {}) {
       if (!emulator) throw new Error('the emulator is not started')
       return emulator
     },
+    /** True when the warehouse is the Stream Load emulator (no real StarRocks given). */
+    emulated: !real,
+    /** The reader of the pipeline's topics (after startRecorder). */
+    get recorder(): TopicRecorder {
+      if (!recorder) throw new Error('the topic recorder is not started')
+      return recorder
+    },
+    /** The recording proxy in front of the BEs (with `tapLoads`). */
+    get tap(): LoadTap {
+      if (!tap) throw new Error('the pipeline was created without tapLoads')
+      return tap
+    },
     sql,
 
     /** Source schema and initial rows, rule files, the emulator, and the DDL from ops-cli gen. */
     async prepare(rowsPerTable = options.rowsPerTable ?? 2_000): Promise<void> {
       log(`source: creating ${scenario.database} with ${rowsPerTable} rows per order shard`)
       await sql(initialLoad(scenario, rowsPerTable))
+      if (options.streamPartitions && stack.kafka.control) {
+        const control = createKafkaMockControl(stack.kafka.control)
+        for (const t of ['ods_order', 'ods_order_org'])
+          await control.createTopic(topics(t).stream, options.streamPartitions, 1)
+        log(`kafka: order stream topics created with ${options.streamPartitions} partitions`)
+      }
       for (const f of ruleFiles(scenario)) writeFileSync(join(rulesDir, f.file), f.text)
-      emulator = await startStarRocksEmulator({ mysql: mysqlOptions, users: { root: '' } })
-      log(`starrocks emulator: FE ${emulator.feUrl}, BEs ${emulator.beUrls.join(', ')}`)
+      log(
+        `rules: ${ruleFiles(scenario)
+          .map((f) => f.file)
+          .join(
+            ', ',
+          )} written by hand (sharded targets: which shards merge, captures, keys are the input to gen)`,
+      )
+      // the non-sharded user table: its rule (seed format, explicit snake_case mapping) comes from gen
+      const userRule = await runOpsCli(
+        [
+          'gen',
+          '--database',
+          scenario.database,
+          '--table',
+          userTable,
+          '--target',
+          'ods_user',
+          '--stream-topic',
+          topics('ods_user').stream,
+          '--only',
+          'rule',
+          '--snake',
+          'modern',
+          '--out',
+          rulesDir,
+          '--json',
+        ],
+        appEnv,
+      )
+      const generated = (JSON.parse(userRule.stdout) as { files: Array<{ file: string }> }).files
+      log(`gen: rule for ${userTable} generated by ops-cli gen (${generated.map((f) => f.file).join(', ')})`)
+      if (real) {
+        log(
+          `starrocks: ${real.httpUrl} (query port ${real.host}:${real.port}), database ${scenario.targetDatabase}`,
+        )
+      } else {
+        if (options.tapLoads) tap = await startLoadTap(2)
+        emulator = await startStarRocksEmulator({
+          mysql: mysqlOptions,
+          users: { root: '' },
+          ...(tap ? { advertisedBeAddresses: tap.addresses } : {}),
+        })
+        for (const [i, url] of emulator.beUrls.entries()) tap?.setUpstream(i, url)
+        log(`starrocks emulator: FE ${emulator.feUrl}, BEs ${emulator.beUrls.join(', ')}`)
+      }
       const genDir = join(dir, 'gen')
       await runOpsCli(
         [
@@ -131,7 +247,9 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .map(String)
         .filter((f) => f.endsWith('.sql'))
       for (const f of ddlFiles) {
-        await emulator.createTableFromDdl(readFileSync(join(genDir, f), 'utf8'), scenario.targetDatabase)
+        const ddl = readFileSync(join(genDir, f), 'utf8')
+        if (emulator) await emulator.createTableFromDdl(ddl, scenario.targetDatabase)
+        else await target.query(ddl)
       }
       log(`gen: applied ${ddlFiles.length} CREATE TABLE statements (${ddlFiles.join(', ')})`)
     },
@@ -198,18 +316,20 @@ export async function createPipeline(options: PipelineOptions = {}) {
           topicToTable,
           target: {
             kind: 'starrocks',
-            endpoints: [new URL(pipeline.emulator.feUrl).host],
+            endpoints: [new URL(real?.httpUrl ?? pipeline.emulator.feUrl).host],
             mode: 'fe',
             database: scenario.targetDatabase,
-            user: 'root',
-            password: '',
-            query: {
-              host: stack.mysql.host,
-              port: stack.mysql.port,
-              user: stack.mysql.user,
-              password: { env: 'DEMO_MYSQL_PASSWORD' },
-            },
-            labelPrefix: `demo_${runId}`,
+            user: real?.user ?? 'root',
+            password: real ? { env: 'DEMO_SR_PASSWORD' } : '',
+            query: real
+              ? { host: real.host, port: real.port, user: real.user, password: { env: 'DEMO_SR_PASSWORD' } }
+              : {
+                  host: stack.mysql.host,
+                  port: stack.mysql.port,
+                  user: stack.mysql.user,
+                  password: { env: 'DEMO_MYSQL_PASSWORD' },
+                },
+            labelPrefix,
             ...targetExtra,
           },
           flush: { intervalMs: 1000 },
@@ -260,7 +380,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
       return spawnOpsCli(pipeline.snapshotArgs(rule, options), appEnv)
     },
 
-    /** Runs workload steps at `perSecond` transactions per second until stopped. */
+    /** Runs workload steps at `perSecond` transactions per second until stopped (`count`: so far). */
     startWorkload(perSecond: number, seed: number, tables: string[]) {
       const r = createRandom(seed)
       let running = true
@@ -277,6 +397,9 @@ export async function createPipeline(options: PipelineOptions = {}) {
         }
       })()
       return {
+        get count() {
+          return count
+        },
         async stop(): Promise<number> {
           running = false
           await done
@@ -306,19 +429,76 @@ export async function createPipeline(options: PipelineOptions = {}) {
       return { equal: isEqual(diffs), diffs, ms: Date.now() - started }
     },
 
-    /** Loads whose label was applied more than once (must be none). */
-    doubleApplied(): string[] {
-      const seen = new Map<string, number>()
-      for (const l of pipeline.emulator.loads.list) seen.set(l.label, (seen.get(l.label) ?? 0) + 1)
-      return [...seen].filter(([, n]) => n > 1).map(([label]) => label)
+    /** The live process of an app by name (a killed one stays in `apps` with its signal). */
+    running(name: string): AppProcess | undefined {
+      return apps.find((a) => a.name === name && a.child.exitCode === null && a.child.signalCode === null)
+    },
+
+    /** Starts reading the pipeline's topics for auditDelivery (once the topics exist). */
+    async startRecorder(): Promise<void> {
+      recorder ??= await startTopicRecorder({
+        brokers: stack.kafka.brokers,
+        topics: targets.flatMap((t) => [topics(t).stream, topics(t).batch]),
+        groupId: `demo-audit-${runId}`,
+      })
+    },
+
+    /**
+     * Every row message loaded exactly once: applied offset ranges never overlap, each load
+     * applied the rows of its range, and the rows applied equal the rows produced.
+     */
+    async auditDelivery(): Promise<AuditResult> {
+      if (!emulator) throw new Error('auditDelivery reads the loads the emulator applied')
+      if (!recorder) throw new Error('auditDelivery needs startRecorder first')
+      await recorder.catchUp()
+      return auditLoads({
+        loads: pipeline.emulator.loads.list.filter((l) => l.database === scenario.targetDatabase),
+        labelPrefix,
+        topics: targets.flatMap((t) => [topics(t).stream, topics(t).batch]),
+        // the label's topic part is the topic with unsafe characters made '_' and a 6-hex hash
+        // of the raw name appended (apps/sinker/src/label.ts)
+        topicOf: (table, part) => {
+          const t = targets.find((x) => x === table)
+          if (!t || !/^_[0-9a-f]{6}$/.test(part.slice(-7))) return undefined
+          const head = part.slice(0, -7)
+          return [topics(t).stream, topics(t).batch].find((x) => x.replace(/[^-A-Za-z0-9_]/g, '_') === head)
+        },
+        recorder,
+      })
+    },
+
+    /** Processlist ids of the binlog dump threads serving this pipeline's running shippers. */
+    async shipperDumpThreads(): Promise<number[]> {
+      const ports = new Set(
+        apps
+          .filter((a) => a.name.startsWith('shipper') && a.child.exitCode === null && a.child.signalCode === null)
+          .filter((a) => a.child.pid !== undefined)
+          .flatMap((a) => localPortsOf(a.child.pid!, stack.mysql.port)),
+      )
+      const [rows] = (await source.query(
+        "SELECT ID AS id, HOST AS host FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'",
+      )) as [Array<{ id: number | string; host: string }>, unknown]
+      return rows
+        .filter((r) => ports.has(Number(r.host.slice(r.host.lastIndexOf(':') + 1))))
+        .map((r) => Number(r.id))
     },
 
     async close(options: { keepData?: boolean } = {}): Promise<void> {
       await Promise.allSettled(apps.map((a) => a.stop('SIGTERM')))
+      await recorder?.stop()
       await emulator?.stop().catch(() => undefined)
+      await tap?.close()
       if (!options.keepData) {
         await source.query(`DROP DATABASE IF EXISTS \`${scenario.database}\``).catch(() => undefined)
-        await source.query(`DROP DATABASE IF EXISTS \`${scenario.targetDatabase}\``).catch(() => undefined)
+        if (!real) {
+          await source.query(`DROP DATABASE IF EXISTS \`${scenario.targetDatabase}\``).catch(() => undefined)
+        } else if (real.database) {
+          // a database the user named is theirs: only the demo's tables go
+          for (const t of targets)
+            await target.query(`DROP TABLE IF EXISTS \`${real.database}\`.\`${t}\``).catch(() => undefined)
+        } else {
+          await target.query(`DROP DATABASE IF EXISTS \`${scenario.targetDatabase}\``).catch(() => undefined)
+        }
       }
       await source.end().catch(() => undefined)
       await target.end().catch(() => undefined)

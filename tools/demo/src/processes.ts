@@ -1,6 +1,6 @@
 // Starting the apps as a user would: separate processes with a config file, logs to a
 // file, /metrics scraped over HTTP. Used by the demo and by the fault-injection suite.
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -110,6 +110,19 @@ export function metricSum(text: string | undefined, name: string): number {
   return sum
 }
 
+/** Sums the samples of a metric whose labels include every one of `labels`. */
+export function metricWhere(text: string | undefined, name: string, labels: Record<string, string>): number {
+  if (!text) return 0
+  let sum = 0
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$/.exec(line)
+    if (!m || m[1] !== name) continue
+    const set = m[2] ?? ''
+    if (Object.entries(labels).every(([k, v]) => set.includes(`${k}="${v}"`))) sum += Number(m[3])
+  }
+  return sum
+}
+
 /** Starts the ops CLI; the caller may kill it (an interrupted snapshot). */
 export function spawnOpsCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(
@@ -143,4 +156,20 @@ export function runOpsCli(
       else reject(new Error(`ops-cli ${args[0]} exited ${code}: ${stderr.trim() || stdout.trim()}`))
     })
   })
+}
+
+/**
+ * Local ports of the TCP connections process `pid` holds to `remotePort` (read with `ss`):
+ * how the suite tells its own shipper's binlog dump thread from other clients' on a shared
+ * server (the processlist shows each client as host:port).
+ */
+export function localPortsOf(pid: number, remotePort: number): number[] {
+  const out = execFileSync('ss', ['-tnpH', 'state', 'established'], { encoding: 'utf8' })
+  const ports: number[] = []
+  for (const line of out.split('\n')) {
+    if (!line.includes(`pid=${pid},`)) continue
+    const m = /(\S+):(\d+)\s+(\S+):(\d+)\s/.exec(line)
+    if (m && Number(m[4]) === remotePort) ports.push(Number(m[2]))
+  }
+  return ports
 }

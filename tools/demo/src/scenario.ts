@@ -45,6 +45,17 @@ export const ignoredTableDdl = `CREATE TABLE \`${ignoredTable}\` (
   id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
 
+/**
+ * The rule `ops-cli gen --table userInfo` writes for the non-sharded user table: a seed-format
+ * rule keyed "<database>.<table>" (its name), in a file of that name.
+ */
+export const userRuleName = (s: Scenario) => `${s.database}.${userTable}`
+
+/**
+ * The rules of the sharded order targets. They are what a user writes (which shards merge
+ * into which warehouse table, capture groups, key composition) and `ops-cli gen --rules`
+ * reads them; the user table's rule is generated instead (pipeline.ts).
+ */
 export function ruleFiles(s: Scenario): Array<{ file: string; text: string }> {
   const db = s.database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const rules = [
@@ -74,19 +85,6 @@ export function ruleFiles(s: Scenario): Array<{ file: string; text: string }> {
       columns: { Id: 'id', orgId: 'source_org_id' },
       unmapped: 'snake_case',
       primary_key: { columns: ['id'], compose: 'captures' },
-    },
-    {
-      version: 2,
-      name: 'users',
-      match: { tables: `${s.database}.${userTable}` },
-      target: {
-        table: 'ods_user',
-        topic: `${s.topicPrefix}.stream.{target}`,
-        batch_topic: `${s.topicPrefix}.batch.{target}`,
-      },
-      columns: { userId: 'user_id' },
-      unmapped: 'snake_case',
-      primary_key: ['user_id'],
     },
   ]
   return rules.map((r) => ({ file: `${r.name}.json`, text: `${JSON.stringify(r, null, 2)}\n` }))
