@@ -4,11 +4,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startStarRocksEmulator } from '@sync/starrocks-emulator'
 import { createTestDatabase, mysqlOptions, registerCleanup } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
 import { runOps } from '../helpers/run.ts'
-import { sourceEnv, starRocksEnv } from '../helpers/stack.ts'
+import { sourceEnv } from '../helpers/stack.ts'
+import { startStarRocksTarget } from '../helpers/starrocks.ts'
 
 async function setup() {
   const src = await createTestDatabase('shard')
@@ -64,11 +64,10 @@ describe('gen and verify over sharded rules', () => {
     expect(orders).toMatch(/`note` VARCHAR\(200\) NULL/) // widest shard: VARCHAR(50) × 4
     expect(events).toMatch(/PRIMARY KEY \(`org_id`, `id`\)/)
 
-    const emulator = await startStarRocksEmulator({ mysql: mysqlOptions('admin') })
-    registerCleanup(() => emulator.stop())
-    const target = await createTestDatabase('sr')
-    const o = await emulator.createTableFromDdl(orders, target.name)
-    const e = await emulator.createTableFromDdl(events, target.name)
+    const sr = await startStarRocksTarget()
+    const target = await sr.createDatabase('sr')
+    const o = await sr.createTableFromDdl(orders, target.name)
+    const e = await sr.createTableFromDdl(events, target.name)
     expect(o.keys).toEqual(['table_name', 'id'])
     expect(e.keys).toEqual(['org_id', 'id'])
     await target.query(
@@ -78,7 +77,7 @@ describe('gen and verify over sharded rules', () => {
       `INSERT INTO ods_events (org_id, id, kind) VALUES ('7', 1, 'x'), ('7', 2, 'y'), ('7', 3, 'z'), ('12', 1, 'x')`,
     )
 
-    const env = { ...sourceEnv(), ...starRocksEnv(target.name) }
+    const env = { ...sourceEnv(), ...sr.env(target.name) }
     const ok = await runOps(['verify', '--rules', rules, '--database', src.name, '--checksum', '--json'], {
       env,
     })
