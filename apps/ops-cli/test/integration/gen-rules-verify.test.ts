@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestDatabase, mysqlOptions, registerCleanup } from '@sync/test-kit'
+import { createTestDatabase } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
 import { runOps } from '../helpers/run.ts'
 import { sourceEnv } from '../helpers/stack.ts'
