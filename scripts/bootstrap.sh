@@ -17,6 +17,8 @@ if [ "$with_tests" = "--tests" ]; then
   # the other side of the wire: the deployed Python (pycryptodome) and Java code
   /usr/bin/python3 -c 'import Cryptodome' >/dev/null 2>&1 || pkgs+=(python3 python3-pycryptodome)
   command -v javac >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
+  # wat2wasm: the crypto-envelope test that rebuilds the embedded WebAssembly hex module
+  command -v wat2wasm >/dev/null 2>&1 || pkgs+=(wabt)
 fi
 
 if [ "${#pkgs[@]}" -gt 0 ]; then

@@ -5,9 +5,9 @@
 
 import { createChangeEncoder } from '@sync/change-message'
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
+import { createFileCheckpointStore } from '@sync/delivery'
 import { createMetricsRegistry, createMetricsSink, silentLogger } from '@sync/service-kit'
 import { createTestDatabase, readStackEnv } from '@sync/test-kit'
-import { createFileCheckpointStore } from '../src/checkpoint-store.ts'
 import { createRuleSource } from '../src/rule-source.ts'
 import { createSourcePipeline } from '../src/source-pipeline.ts'
 import { benchRules } from './bench-setup.ts'

@@ -5,6 +5,14 @@ import type { BinlogPosition } from '@sync/binlog-reader'
 import { createChangeEncoder } from '@sync/change-message'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
 import {
+  type CheckpointStore,
+  createFileCheckpointStore,
+  createKafkaCheckpointStore,
+  createKafkaSender,
+  type DeliveredBatch,
+  type KafkaSender,
+} from '@sync/delivery'
+import {
   createMetricsRegistry,
   createMetricsSink,
   type HealthReport,
@@ -12,11 +20,7 @@ import {
   type MetricsRegistry,
   startOpsServer,
 } from '@sync/service-kit'
-import { type CheckpointStore, createFileCheckpointStore } from './checkpoint-store.ts'
 import type { ShipperConfig } from './config.ts'
-import type { DeliveredBatch } from './delivery-loop.ts'
-import { createKafkaCheckpointStore } from './kafka-checkpoint-store.ts'
-import { createKafkaSender, type KafkaSender } from './kafka-sender.ts'
 import { createRuleSource, type RuleSource } from './rule-source.ts'
 import { metricHelp } from './shipper-metrics.ts'
 import { createSourcePipeline, type SourcePipeline, type SourcePipelineOptions } from './source-pipeline.ts'

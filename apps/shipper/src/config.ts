@@ -3,11 +3,13 @@
 
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import type { KafkaSettings } from '@sync/delivery'
 import { resolveSecret, type SecretRef } from '@sync/service-kit'
 import { FieldErrors, Fields, isObj } from './config-fields.ts'
 
 export type StartSpec = 'now' | { file: string; pos: number } | { gtid: string }
 export type OutputFormat = 'seed' | 'debezium'
+export type { KafkaSettings }
 
 export interface SourceConfig {
   id: string
@@ -23,19 +25,6 @@ export interface SourceConfig {
   rulesDir: string
   timeZone?: string
   highWaterMark: number
-}
-
-export interface KafkaSettings {
-  brokers: string[]
-  clientId: string
-  ssl: boolean
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
-  compression: 'none' | 'gzip'
-  idempotent: boolean
-  /** Run the kafkajs producer on a worker thread. */
-  worker: boolean
-  requestTimeoutMs: number
-  connectionTimeoutMs: number
 }
 
 export interface ShipperConfig {

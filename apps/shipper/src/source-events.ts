@@ -6,8 +6,7 @@
 //   reconnect        → the unfinished transaction is dropped: the reader sends it again
 
 import type { BinlogPosition, ReaderEvent, StartPosition } from '@sync/binlog-reader'
-import type { ChangeBuilder } from './change-builder.ts'
-import type { DeliveryLoop } from './delivery-loop.ts'
+import type { ChangeBuilder, DeliveryLoop } from '@sync/delivery'
 import type { Log, Metrics } from './shipper-metrics.ts'
 
 export interface EventHandlerOptions {

@@ -19,11 +19,15 @@ import {
   type StartPosition,
 } from '@sync/binlog-reader'
 import type { ChangeEncoder } from '@sync/change-message'
-import { createChangeBuilder } from './change-builder.ts'
-import type { CheckpointStore } from './checkpoint-store.ts'
-import { createCheckpointWriter } from './checkpoint-writer.ts'
+import {
+  type CheckpointStore,
+  createChangeBuilder,
+  createCheckpointWriter,
+  createDeliveryLoop,
+  type DeliveredBatch,
+  type OutMessage,
+} from '@sync/delivery'
 import type { SourceConfig } from './config.ts'
-import { createDeliveryLoop, type DeliveredBatch, type OutMessage } from './delivery-loop.ts'
 import type { RuleSource } from './rule-source.ts'
 import type { Log, Metrics } from './shipper-metrics.ts'
 import { EventHandler } from './source-events.ts'
@@ -83,10 +87,17 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
   const checkpoints = createCheckpointWriter({
     store: o.store,
     intervalMs: o.checkpointIntervalMs,
-    sourceId: source.id,
-    log,
-    metrics,
     now: o.now,
+    onSaved(position, savedAt) {
+      metrics.gauge('shipper_checkpoint_pos', position.pos, labels)
+      const seq = Number(/\.(\d+)$/.exec(position.file)?.[1] ?? Number.NaN)
+      if (Number.isFinite(seq)) metrics.gauge('shipper_checkpoint_file_seq', seq, labels)
+      metrics.gauge('shipper_checkpoint_saved_seconds', Math.floor(savedAt / 1000), labels)
+    },
+    onError(error) {
+      metrics.increment('shipper_errors', 1, { ...labels, code: 'SHIP_CHECKPOINT' })
+      log.error('checkpoint write failed; the previous checkpoint stays', { error })
+    },
   })
   const delivery = createDeliveryLoop<BinlogPosition>({
     send: o.send,

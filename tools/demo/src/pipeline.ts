@@ -471,7 +471,9 @@ export async function createPipeline(options: PipelineOptions = {}) {
     async shipperDumpThreads(): Promise<number[]> {
       const ports = new Set(
         apps
-          .filter((a) => a.name.startsWith('shipper') && a.child.exitCode === null && a.child.signalCode === null)
+          .filter(
+            (a) => a.name.startsWith('shipper') && a.child.exitCode === null && a.child.signalCode === null,
+          )
           .filter((a) => a.child.pid !== undefined)
           .flatMap((a) => localPortsOf(a.child.pid!, stack.mysql.port)),
       )

@@ -80,6 +80,8 @@ describe('auditLoads', () => {
     )
     expect(r.problems[0]).toMatch(/^t\.a-0 offsets 10\.\.19 were deleted before they were read/)
     expect(r.problems).toContain('label p-t_a_abcdef-0-0-9 was applied more than once')
-    expect(r.problems.some((x) => x.startsWith('label p-elsewhere_abcdef-0-0-0 (table a) names no'))).toBe(true)
+    expect(r.problems.some((x) => x.startsWith('label p-elsewhere_abcdef-0-0-0 (table a) names no'))).toBe(
+      true,
+    )
   })
 })

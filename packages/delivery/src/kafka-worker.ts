@@ -6,8 +6,8 @@
 //   worker → main: { type: 'done', id, error? } | { type: 'closed' }
 
 import { parentPort, workerData } from 'node:worker_threads'
-import type { KafkaSettings } from './config.ts'
 import { createKafkaProducer, type TopicBatch } from './kafka-producer.ts'
+import type { KafkaSettings } from './kafka-settings.ts'
 
 export type ToWorker = { type: 'send'; id: number; topics: TopicBatch[] } | { type: 'close' }
 export type FromWorker =

@@ -1,10 +1,11 @@
 // Writes a source's safe positions to its checkpoint store: at most once per interval
 // while positions advance, one write at a time, and a final write on demand (shutdown).
-// A failed write is logged and retried with the next position; the previous file stays.
+// A failed write is reported (onError) and retried with the next position; the previous
+// checkpoint stays. The writer only ever sees positions the caller calls safe: it is the
+// caller's delivery loop that guarantees Kafka acknowledged everything before them.
 
 import type { BinlogPosition } from '@sync/binlog-reader'
 import type { CheckpointStore } from './checkpoint-store.ts'
-import type { Log, Metrics } from './shipper-metrics.ts'
 
 export interface CheckpointWriter {
   /** A position everything before which Kafka has acknowledged. */
@@ -17,11 +18,13 @@ export interface CheckpointWriter {
 
 export interface CheckpointWriterOptions {
   store: CheckpointStore
+  /** At most one write per interval while positions advance (0: write each one). */
   intervalMs: number
-  sourceId: string
-  log: Log
-  metrics: Metrics
   now(): number
+  /** After each successful write (metrics: position, time). */
+  onSaved?(position: BinlogPosition, savedAt: number): void
+  /** A write failed; the previous checkpoint stays and the next position is tried later. */
+  onError?(error: unknown): void
 }
 
 export function createCheckpointWriter(o: CheckpointWriterOptions): CheckpointWriter {
@@ -31,7 +34,6 @@ export function createCheckpointWriter(o: CheckpointWriterOptions): CheckpointWr
   let timer: ReturnType<typeof setTimeout> | undefined
   let lastAttemptAt = Number.NEGATIVE_INFINITY
   let closed = false
-  const labels = { source: o.sourceId }
 
   const write = async (): Promise<void> => {
     const position = safe
@@ -46,14 +48,11 @@ export function createCheckpointWriter(o: CheckpointWriterOptions): CheckpointWr
         savedAt,
       })
       written = { position, savedAt }
-      o.metrics.gauge('shipper_checkpoint_pos', position.pos, labels)
-      const seq = Number(/\.(\d+)$/.exec(position.file)?.[1] ?? Number.NaN)
-      if (Number.isFinite(seq)) o.metrics.gauge('shipper_checkpoint_file_seq', seq, labels)
-      o.metrics.gauge('shipper_checkpoint_saved_seconds', Math.floor(savedAt / 1000), labels)
     } catch (err) {
-      o.metrics.increment('shipper_errors', 1, { ...labels, code: 'SHIP_CHECKPOINT' })
-      o.log.error('checkpoint write failed; the previous checkpoint stays', { error: err })
+      o.onError?.(err)
+      return
     }
+    o.onSaved?.(position, savedAt)
   }
 
   const run = () => {

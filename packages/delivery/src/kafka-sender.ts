@@ -10,10 +10,10 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { KafkaSettings } from './config.ts'
 import type { OutMessage } from './delivery-loop.ts'
-import { ShipperError } from './errors.ts'
+import { DeliveryError } from './errors.ts'
 import { createKafkaProducer, type KafkaProducer, type TopicBatch } from './kafka-producer.ts'
+import type { KafkaSettings } from './kafka-settings.ts'
 import type { FromWorker, ToWorker } from './kafka-worker.ts'
 
 export interface KafkaHealth {
@@ -59,15 +59,15 @@ export function createKafkaSender({ settings, log, now }: KafkaSenderOptions): K
 
   return {
     async send(messages) {
-      if (closed) throw new ShipperError('SHIP_KAFKA', 'the producer is closed', { retriable: false })
+      if (closed) throw new DeliveryError('DELIVERY_KAFKA', 'the producer is closed', { retriable: false })
       try {
         await producer.send(groupByTopic(messages))
       } catch (err) {
         state.ok = false
         state.consecutiveFailures++
         state.lastError = `${(err as Error).name}: ${(err as Error).message}`
-        throw new ShipperError(
-          'SHIP_KAFKA',
+        throw new DeliveryError(
+          'DELIVERY_KAFKA',
           `Kafka did not acknowledge ${messages.length} messages: ${(err as Error).message}`,
           { cause: err },
         )

@@ -10,9 +10,9 @@
 // The topic is not created here: create it with cleanup.policy=compact (see the README).
 import { Kafka, logLevel } from 'kafkajs'
 import { type Checkpoint, type CheckpointStore, parseCheckpoint } from './checkpoint-store.ts'
-import type { KafkaSettings } from './config.ts'
-import { ShipperError } from './errors.ts'
+import { DeliveryError } from './errors.ts'
 import { kafkaClientConfig } from './kafka-producer.ts'
+import type { KafkaSettings } from './kafka-settings.ts'
 
 export interface KafkaCheckpointStoreOptions {
   settings: KafkaSettings
@@ -37,7 +37,7 @@ export function createKafkaCheckpointStore(o: KafkaCheckpointStoreOptions): Clos
   let connected: Promise<void> | undefined
   let known: { checkpoint: Checkpoint | undefined } | undefined
   const fail = (message: string, cause?: unknown, retriable = false) =>
-    new ShipperError('SHIP_CHECKPOINT', message, {
+    new DeliveryError('DELIVERY_CHECKPOINT', message, {
       source: o.sourceId,
       retriable,
       ...(cause === undefined ? {} : { cause }),
@@ -64,7 +64,7 @@ export function createKafkaCheckpointStore(o: KafkaCheckpointStoreOptions): Clos
 
     let best: Checkpoint | undefined
     let bestPartition = -1
-    let bad: ShipperError | undefined
+    let bad: DeliveryError | undefined
     // a group of its own that never commits: every load reads from the beginning
     const consumer = kafka.consumer({
       groupId: `${o.settings.clientId}.checkpoint-reader.${o.sourceId}`,
@@ -122,7 +122,7 @@ export function createKafkaCheckpointStore(o: KafkaCheckpointStoreOptions): Clos
           known = { checkpoint }
           return checkpoint
         } catch (err) {
-          if (err instanceof ShipperError) throw err
+          if (err instanceof DeliveryError) throw err
           if (Date.now() >= deadline)
             throw fail(`cannot read the checkpoint from ${location}: ${(err as Error).message}`, err, true)
           await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** attempt)))

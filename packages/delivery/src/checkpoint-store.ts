@@ -4,7 +4,7 @@
 
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ShipperError } from './errors.ts'
+import { DeliveryError } from './errors.ts'
 
 export interface Checkpoint {
   file: string
@@ -31,7 +31,7 @@ export function createFileCheckpointStore(dir: string, sourceId: string): Checkp
         text = await readFile(path, 'utf8')
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-        throw new ShipperError('SHIP_CHECKPOINT', `cannot read checkpoint ${path}`, {
+        throw new DeliveryError('DELIVERY_CHECKPOINT', `cannot read checkpoint ${path}`, {
           cause: err,
           source: sourceId,
           retriable: false,
@@ -39,8 +39,8 @@ export function createFileCheckpointStore(dir: string, sourceId: string): Checkp
       }
       const parsed = parseCheckpoint(text)
       if (!parsed) {
-        throw new ShipperError(
-          'SHIP_CHECKPOINT',
+        throw new DeliveryError(
+          'DELIVERY_CHECKPOINT',
           `checkpoint ${path} is not a valid checkpoint; fix or remove it`,
           {
             source: sourceId,
@@ -68,7 +68,7 @@ export function createFileCheckpointStore(dir: string, sourceId: string): Checkp
           await d.close()
         }
       } catch (err) {
-        throw new ShipperError('SHIP_CHECKPOINT', `cannot write checkpoint ${path}`, {
+        throw new DeliveryError('DELIVERY_CHECKPOINT', `cannot write checkpoint ${path}`, {
           cause: err,
           source: sourceId,
         })

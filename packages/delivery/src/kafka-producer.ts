@@ -1,6 +1,6 @@
 // The kafkajs producer itself: acks=all, one request in flight per broker connection,
 // connected lazily (so a Kafka outage at start is retried like any other). It runs on the
-// worker thread by default (src/kafka-worker.ts), or on the calling thread.
+// calling thread, or on a worker thread (src/kafka-worker.ts) with `worker: true`.
 
 import {
   CompressionTypes,
@@ -11,7 +11,7 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs'
-import type { KafkaSettings } from './config.ts'
+import type { KafkaSettings } from './kafka-settings.ts'
 
 export interface WireMessage {
   key: string

@@ -21,19 +21,15 @@ function memoryStore(fail = () => false) {
   return { store, saves, maxActive: () => maxActive }
 }
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} }
-const noMetrics = { increment() {}, gauge() {} }
-
 describe('checkpoint writer', () => {
   it('writes at most once per interval, one write at a time, and the latest position on flush', async () => {
     const m = memoryStore()
+    const saved: number[] = []
     const w = createCheckpointWriter({
       store: m.store,
       intervalMs: 50,
-      sourceId: 's',
-      log: quiet,
-      metrics: noMetrics,
       now: Date.now,
+      onSaved: (position) => void saved.push(position.pos),
     })
     for (let i = 1; i <= 20; i++) {
       w.advance({ file: 'b.000001', pos: i * 10 })
@@ -45,6 +41,8 @@ describe('checkpoint writer', () => {
     expect(m.maxActive()).toBe(1)
     const positions = m.saves.map((s) => s.pos)
     expect(positions).toEqual([...positions].sort((a, b) => a - b))
+    // onSaved reports exactly the positions that reached the store
+    expect(saved).toEqual(positions)
     w.close()
   })
 
@@ -55,16 +53,14 @@ describe('checkpoint writer', () => {
     const w = createCheckpointWriter({
       store: m.store,
       intervalMs: 10_000,
-      sourceId: 's',
-      log: { ...quiet, error: (msg) => void errors.push(msg) },
-      metrics: noMetrics,
       now: Date.now,
+      onError: (err) => void errors.push((err as Error).message),
     })
     w.advance({ file: 'b.000001', pos: 100 })
     await w.flush()
     expect(m.saves).toEqual([])
     expect(w.last()).toBeUndefined()
-    expect(errors).toHaveLength(1)
+    expect(errors).toEqual(['disk full'])
     failing = false
     await w.flush()
     expect(w.last()?.position).toEqual({ file: 'b.000001', pos: 100 })

@@ -1,8 +1,8 @@
 import { createTestKafka, createTestTopic, kafkaBrokers, uniqueName } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
-import type { KafkaSettings } from '../../src/config.ts'
 import type { OutMessage } from '../../src/delivery-loop.ts'
 import { createKafkaSender } from '../../src/kafka-sender.ts'
+import type { KafkaSettings } from '../../src/kafka-settings.ts'
 
 const quiet = { warn() {}, info() {} }
 
@@ -93,7 +93,7 @@ describe.each([
     }
   })
 
-  it('reports an unreachable Kafka as a retriable SHIP_KAFKA error and unhealthy', async () => {
+  it('reports an unreachable Kafka as a retriable DELIVERY_KAFKA error and unhealthy', async () => {
     const sender = createKafkaSender({
       settings: settings(worker, ['127.0.0.1:1']),
       log: quiet,
@@ -101,13 +101,13 @@ describe.each([
     })
     try {
       await expect(sender.send([message('unreachable', 1)])).rejects.toMatchObject({
-        code: 'SHIP_KAFKA',
+        code: 'DELIVERY_KAFKA',
         retriable: true,
       })
       expect(sender.health()).toMatchObject({ ok: false, consecutiveFailures: 1 })
     } finally {
       await sender.close()
     }
-    await expect(sender.send([message('unreachable', 2)])).rejects.toMatchObject({ code: 'SHIP_KAFKA' })
+    await expect(sender.send([message('unreachable', 2)])).rejects.toMatchObject({ code: 'DELIVERY_KAFKA' })
   })
 })

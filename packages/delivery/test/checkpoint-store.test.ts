@@ -31,7 +31,7 @@ describe('file checkpoint store', () => {
     const d = await dir()
     const store = createFileCheckpointStore(d, 'rds1')
     await writeFile(store.location, '{"file":"mysql-bin.000001"')
-    await expect(store.load()).rejects.toMatchObject({ code: 'SHIP_CHECKPOINT', retriable: false })
+    await expect(store.load()).rejects.toMatchObject({ code: 'DELIVERY_CHECKPOINT', retriable: false })
   })
 
   it('parses only complete positions', () => {
