@@ -1,18 +1,21 @@
 // Wires the packages into a running sinker: kafkajs consumer/admin/producer, the envelope
-// cipher, the change decoder, the target (StarRocks Stream Load or MySQL) and the ops server.
+// cipher, the change decoder, the target (StarRocks Stream Load or MySQL) and the ops server,
+// around the consume/batch/load/commit loop of @sync/sink-core.
 import { createChangeDecoder } from '@sync/change-message'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
 import { createMetricsRegistry, type Logger, type MetricsRegistry, startOpsServer } from '@sync/service-kit'
+import {
+  createMysqlTarget,
+  createSchemaReader,
+  createSinker,
+  createStarRocksTarget,
+  type LoadTarget,
+} from '@sync/sink-core'
 import { createStreamLoadClient } from '@sync/streamload-client'
 import { Kafka, logLevel as kafkaLogLevel, type SASLOptions } from 'kafkajs'
 import mysql from 'mysql2/promise'
 import type { SinkerConfig } from './config.ts'
-import { createMysqlTarget } from './mysql-target.ts'
-import { createSinker } from './sinker.ts'
 import { createSinkerMetrics } from './sinker-metrics.ts'
-import { createStarRocksTarget } from './starrocks-target.ts'
-import { createSchemaReader } from './table-schema.ts'
-import type { LoadTarget } from './types.ts'
 
 export interface ComposeOptions {
   logger: Logger
@@ -148,6 +151,7 @@ export async function composeSinker(config: Readonly<SinkerConfig>, options: Com
     deadLetterTopic: config.deadLetterTopic,
     logger,
     metrics: createSinkerMetrics(registry),
+    now: Date.now,
   })
   const ops =
     options.ops === false

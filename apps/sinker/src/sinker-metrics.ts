@@ -1,7 +1,9 @@
-// The sinker's own metrics, on the app's Prometheus registry.
+// The sinker's own metrics, on the app's Prometheus registry: the names and help text of the
+// handles @sync/sink-core writes to.
 import type { MetricsRegistry } from '@sync/service-kit'
+import type { SinkMetrics } from '@sync/sink-core'
 
-export function createSinkerMetrics(registry: MetricsRegistry) {
+export function createSinkerMetrics(registry: MetricsRegistry): SinkMetrics {
   return {
     rowsLoaded: registry.counter('sinker_rows_loaded_total', 'Rows loaded into the target, per table'),
     bytesLoaded: registry.counter(
@@ -39,5 +41,3 @@ export function createSinkerMetrics(registry: MetricsRegistry) {
     ),
   }
 }
-
-export type SinkerMetrics = ReturnType<typeof createSinkerMetrics>

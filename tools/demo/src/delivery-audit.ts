@@ -2,7 +2,7 @@
 // message is any message without the sync-control header) and checks the loads the
 // StarRocks side applied against them. A Stream Load label names its offset range
 //
-//   <prefix>-<topic, sanitised>-<partition>-<first>-<last>[_0|_1 …]   (apps/sinker/src/label.ts)
+//   <prefix>-<topic, sanitised>-<partition>-<first>-<last>[_0|_1 …]   (packages/sink-core/src/label.ts)
 //
 // (halves "_0"/"_1" when a batch is bisected), so for each topic-partition:
 //   - no two applied ranges overlap, and no label is applied twice;

@@ -456,7 +456,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
         labelPrefix,
         topics: targets.flatMap((t) => [topics(t).stream, topics(t).batch]),
         // the label's topic part is the topic with unsafe characters made '_' and a 6-hex hash
-        // of the raw name appended (apps/sinker/src/label.ts)
+        // of the raw name appended (packages/sink-core/src/label.ts)
         topicOf: (table, part) => {
           const t = targets.find((x) => x === table)
           if (!t || !/^_[0-9a-f]{6}$/.test(part.slice(-7))) return undefined

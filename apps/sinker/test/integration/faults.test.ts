@@ -1,9 +1,10 @@
 // The emulator's faults, each handled as designed: 5xx and timeouts are retried under the
 // same label (applied once), Publish Timeout counts as success, filtered rows are isolated
 // and dead-lettered while the rest of the batch loads.
+
+import { deadLetterHeaders } from '@sync/sink-core'
 import { createTestKafka, createTestTopic, uniqueName, waitFor } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
-import { deadLetterHeaders } from '../../src/dead-letters.ts'
 import {
   connectProducer,
   encoderFor,

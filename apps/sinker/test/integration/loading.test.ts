@@ -1,8 +1,8 @@
 // End to end in one process: encrypted v1 messages on Kafka → sinker → StarRocks emulator.
 import { changesFromRow } from '@sync/change-message'
+import { deadLetterHeaders } from '@sync/sink-core'
 import { createTestKafka, createTestTopic, uniqueName, waitFor } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
-import { deadLetterHeaders } from '../../src/dead-letters.ts'
 import {
   connectProducer,
   encoderFor,

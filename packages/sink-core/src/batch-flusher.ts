@@ -7,15 +7,14 @@
 // A failed step is retried with backoff from where it stopped, as long as the partition is
 // still ours; after a rebalance the batch is abandoned and its plan re-formed by the owner.
 import type { SnapshotControl } from '@sync/change-message'
-import type { Logger } from '@sync/service-kit'
 import type { Producer } from 'kafkajs'
 import { encodeBatchPlan } from './batch-plan.ts'
 import type { Batch } from './batcher.ts'
 import { deadLetterMessage } from './dead-letters.ts'
-import { SinkerError } from './errors.ts'
+import { SinkError } from './errors.ts'
 import { tableLabel } from './label.ts'
-import type { SinkerMetrics } from './sinker-metrics.ts'
-import type { DeadLetter, LoadTarget } from './types.ts'
+import type { SinkMetrics } from './metrics.ts'
+import type { DeadLetter, LoadTarget, SinkLogger } from './types.ts'
 
 export interface FlushWorker {
   topic: string
@@ -28,8 +27,10 @@ export interface BatchFlusherOptions<W extends FlushWorker> {
   producer: Producer
   deadLetterTopic: string
   minTableIntervalMs: number
-  logger: Logger
-  metrics: SinkerMetrics
+  logger: SinkLogger
+  metrics: SinkMetrics
+  /** Wall clock (ms): dead-letter times, load spacing, when a partition started failing. */
+  now: () => number
   isCurrent: (w: W) => boolean
   commit: (w: W, offset: bigint, metadata: string | null) => Promise<void>
   /** The batch is committed: `next` is the partition's next offset, `controls` its control messages. */
@@ -46,7 +47,7 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
 
   async function sendDead(dead: readonly DeadLetter[]) {
     if (dead.length === 0) return
-    const t = Date.now()
+    const t = o.now()
     await o.producer.send({
       topic: o.deadLetterTopic,
       acks: -1,
@@ -71,7 +72,7 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
    */
   async function spaceLoads(table: string) {
     if (o.minTableIntervalMs <= 0) return
-    const now = Date.now()
+    const now = o.now()
     const last = lastLoadAt.get(table)
     const at = last === undefined ? now : Math.max(now, last + o.minTableIntervalMs)
     lastLoadAt.set(table, at)
@@ -92,7 +93,7 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
         const rows = batch.groups.get(table)!
         await spaceLoads(table)
         if (!o.isCurrent(w))
-          throw new SinkerError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
+          throw new SinkError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
             label: batch.label,
           })
         const started = performance.now()
@@ -109,7 +110,7 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
       }),
     )
     if (!o.isCurrent(w))
-      throw new SinkerError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
+      throw new SinkError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
         label: batch.label,
       })
     await o.commit(w, batch.last + 1n, null)
@@ -138,7 +139,7 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
             })
             return
           }
-          w.failingSince ??= Date.now()
+          w.failingSince ??= o.now()
           metrics.retries.inc({ topic: w.topic })
           const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt - 1, 7))
           logger.warn('batch flush failed, retrying', {

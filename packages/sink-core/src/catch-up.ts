@@ -13,7 +13,7 @@
 // end-offset request before it is sent. A target (the end offsets of a request) reached on
 // every partition lets through every ticket older than the request's.
 
-import { SinkerError } from './errors.ts'
+import { SinkError } from './errors.ts'
 
 export interface CatchUpOptions {
   /** End offsets (high) and log start offsets (low) of every partition of `topic`. */
@@ -57,7 +57,7 @@ function within<T>(p: Promise<T>, topic: string, ms: number): Promise<T> {
     timer = setTimeout(
       () =>
         reject(
-          new SinkerError(
+          new SinkError(
             'SINK_CATCH_UP_TIMEOUT',
             `the end offsets of ${topic} did not arrive within ${ms} ms; asking again`,
             { retriable: true },

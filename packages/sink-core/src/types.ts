@@ -44,3 +44,11 @@ export interface LoadTarget {
   load(table: string, label: string, rows: readonly BufferedRow[]): Promise<LoadOutcome>
   close(): Promise<void>
 }
+
+/** The logger the sinker writes to (a service-kit JSON logger fits). */
+export interface SinkLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}

@@ -5,7 +5,7 @@
 // a batch in order gives the same final state.
 import { stringifyCanonical } from '@sync/change-message'
 import type { Pool, PoolConnection } from 'mysql2/promise'
-import { SinkerError } from './errors.ts'
+import { SinkError } from './errors.ts'
 import { loadIsolating } from './row-isolation.ts'
 import type { SchemaReader, TableSchema } from './table-schema.ts'
 import type { BufferedRow, LoadTarget } from './types.ts'
@@ -31,7 +31,7 @@ async function applyRun(
   const known = new Set(schema.columns)
   if (run[0]!.op === 'delete') {
     if (schema.keys.length === 0)
-      throw new SinkerError('SINK_SCHEMA', `table ${table} has no primary key: cannot delete by key`, {
+      throw new SinkError('SINK_SCHEMA', `table ${table} has no primary key: cannot delete by key`, {
         table,
       })
     const tuple = `(${schema.keys.map(() => '?').join(',')})`
@@ -73,7 +73,12 @@ function runsOf(rows: readonly BufferedRow[]): BufferedRow[][] {
   return runs
 }
 
-export function createMysqlTarget(options: { pool: Pool; schemas: SchemaReader }): LoadTarget {
+export interface MysqlTargetOptions {
+  pool: Pool
+  schemas: SchemaReader
+}
+
+export function createMysqlTarget(options: MysqlTargetOptions): LoadTarget {
   const { pool, schemas } = options
   return {
     kind: 'mysql',

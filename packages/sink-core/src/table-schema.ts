@@ -2,7 +2,7 @@
 // when the configuration does not list them. Cached per table; a failed read is retried on
 // the next batch.
 import type { Pool, RowDataPacket } from 'mysql2/promise'
-import { SinkerError } from './errors.ts'
+import { SinkError } from './errors.ts'
 
 export interface TableSchema {
   columns: string[]
@@ -24,7 +24,7 @@ export function createSchemaReader(
     const given = overrides[table]?.columns
     if (given && !pool) return { columns: [...given], keys: [] }
     if (!pool)
-      throw new SinkerError('SINK_SCHEMA', `no columns configured for table ${table} and no query address`, {
+      throw new SinkError('SINK_SCHEMA', `no columns configured for table ${table} and no query address`, {
         table,
       })
     const [rows] = await pool.query<RowDataPacket[]>(
@@ -32,7 +32,7 @@ export function createSchemaReader(
       [database, table],
     )
     if (rows.length === 0)
-      throw new SinkerError('SINK_SCHEMA', `table ${database}.${table} does not exist or has no columns`, {
+      throw new SinkError('SINK_SCHEMA', `table ${database}.${table} does not exist or has no columns`, {
         table,
         retriable: true,
       })

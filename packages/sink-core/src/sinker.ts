@@ -18,15 +18,14 @@ import {
   readHeaders,
   snapshotHeaders,
 } from '@sync/change-message'
-import type { Logger } from '@sync/service-kit'
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs'
 import { createBatchFlusher } from './batch-flusher.ts'
 import { decodeBatchPlan } from './batch-plan.ts'
 import { type Batch, type Batcher, createBatcher } from './batcher.ts'
 import { createCatchUp } from './catch-up.ts'
-import type { SinkerMetrics } from './sinker-metrics.ts'
+import type { SinkMetrics } from './metrics.ts'
 import { createSnapshotGate } from './snapshot-gate.ts'
-import type { BufferedRow, LoadTarget, SourceMessage } from './types.ts'
+import type { BufferedRow, LoadTarget, SinkLogger, SourceMessage } from './types.ts'
 
 export interface SinkerOptions {
   consumer: Consumer
@@ -51,8 +50,10 @@ export interface SinkerOptions {
   labelPrefix: string
   deadLetterTopic: string
   partitionsConsumedConcurrently?: number
-  logger: Logger
-  metrics: SinkerMetrics
+  logger: SinkLogger
+  metrics: SinkMetrics
+  /** Wall clock (ms): flush intervals, hold reports, health, the stop deadline. */
+  now: () => number
 }
 
 export interface Worker {
@@ -104,7 +105,7 @@ export function createSinker(o: SinkerOptions) {
   let stopping = false
   let crashed: Error | undefined
   let ticker: NodeJS.Timeout | undefined
-  const now = () => Date.now()
+  const { now } = o
   /** This member's partitions, from the last group join. */
   let assignment: Record<string, number[]> = {}
   /** Topics seen carrying stream changes: they are nobody's batch topic. */
@@ -148,6 +149,7 @@ export function createSinker(o: SinkerOptions) {
     minTableIntervalMs: o.flush.minTableIntervalMs,
     logger,
     metrics,
+    now,
     isCurrent: (w) => w.gen === generation && !crashed,
     commit: async (w, offset, metadata) => {
       await consumer.commitOffsets([
