@@ -24,6 +24,7 @@ import { classifyError } from './classify.ts'
 import { isStatementDml, parseDdl } from './ddl.ts'
 import type { BinlogPosition, ReaderEvent } from './events.ts'
 import type { PositionTracker } from './position-tracker.ts'
+import { absentColumns, isFullRowImage, partialRowImageError } from './row-image.ts'
 import type { TableFilter } from './table-filter.ts'
 import { buildTableInfo, type JsonCatalog, type TableInfo } from './table-info.ts'
 import type { ZongjiEvent, ZongjiLike } from './zongji-types.ts'
@@ -409,6 +410,14 @@ export class Session {
         `row event for table id ${e.tableId} without a preceding TableMap`,
       )
     }
+    const name = e.getEventName()
+    // A MINIMAL/NOBLOB session leaves columns out; zongji would show them as NULL
+    const count = (e.numberOfColumns as number | undefined) ?? info.columnNames.length
+    const present = e.columns_present_bitmap as Uint8Array | undefined
+    const present2 = e.columns_present_bitmap2 as Uint8Array | undefined
+    if (!isFullRowImage(present, count) || !isFullRowImage(present2, count)) {
+      throw this.partialImage(e, info, name, present, present2, count)
+    }
     this.ensureBegin(e)
     const call = { database: info.database, table: info.table }
     const render = (row: Record<string, unknown>): RenderedRow =>
@@ -428,7 +437,6 @@ export class Session {
       ...this.gtid(),
     }
     this.rowsDecoded += source.length
-    const name = e.getEventName()
     if (name === 'updaterows') {
       const rows = source.map((pair) => ({
         before: render(pair.before as Record<string, unknown>),
@@ -439,6 +447,31 @@ export class Session {
       const rows = source.map(render)
       config.emit({ kind: name === 'writerows' ? 'insert' : 'delete', ...base, rows }, rows.length)
     }
+  }
+
+  private partialImage(
+    e: ZongjiEvent,
+    info: TableInfo,
+    name: string,
+    present: Uint8Array | undefined,
+    present2: Uint8Array | undefined,
+    count: number,
+  ): BinlogError {
+    const isUpdate = name === 'updaterows'
+    const beforeFull = isFullRowImage(present, count)
+    const bitmap = (beforeFull ? present2 : present) as Uint8Array
+    const kind = isUpdate ? 'update' : name === 'writerows' ? 'insert' : 'delete'
+    return partialRowImageError({
+      database: info.database,
+      table: info.table,
+      kind,
+      image: isUpdate ? (beforeFull ? 'after' : 'before') : 'row',
+      missing: absentColumns(bitmap, info.columnNames),
+      binlogFile: this.z.options.filename ?? this.config.tracker.committed.file,
+      // the common header is 19 bytes; `size` is the rest of the event
+      binlogPos: e.nextPosition - (e.size as number) - 19,
+      ...this.gtid(),
+    })
   }
 }
 
