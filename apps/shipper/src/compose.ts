@@ -11,6 +11,7 @@ import {
   createKafkaSender,
   type DeliveredBatch,
   type KafkaSender,
+  listSourceTables,
 } from '@sync/delivery'
 import {
   createMetricsRegistry,
@@ -20,7 +21,8 @@ import {
   type MetricsRegistry,
   startOpsServer,
 } from '@sync/service-kit'
-import type { ShipperConfig } from './config.ts'
+import mysql, { type Pool } from 'mysql2/promise'
+import type { ShipperConfig, SourceConfig } from './config.ts'
 import { createRuleSource, type RuleSource } from './rule-source.ts'
 import { metricHelp } from './shipper-metrics.ts'
 import { createSourcePipeline, type SourcePipeline, type SourcePipelineOptions } from './source-pipeline.ts'
@@ -54,9 +56,23 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
   const registry = deps.registry ?? createMetricsRegistry({ prefix: 'sync_' })
   const metrics = createMetricsSink(registry, metricHelp)
 
+  // One small pool per source for catalog questions (its tables), apart from the binlog stream
+  const pools = new Map(config.sources.map((s) => [s.id, sourcePool(s)]))
+  const closePools = () => Promise.all([...pools.values()].map((p) => p.end().catch(() => {})))
   const ruleSources = new Map<string, RuleSource>()
-  for (const dir of new Set(config.sources.map((s) => s.rulesDir))) {
-    ruleSources.set(dir, await createRuleSource({ dir, ...config.rules, log, metrics }))
+  try {
+    for (const dir of new Set(config.sources.map((s) => s.rulesDir))) {
+      const sources = config.sources.filter((s) => s.rulesDir === dir)
+      const knownTables = async () => {
+        const lists = await Promise.all(sources.map((s) => listSourceTables(pools.get(s.id) as Pool)))
+        return lists.flat()
+      }
+      ruleSources.set(dir, await createRuleSource({ dir, ...config.rules, log, metrics, knownTables }))
+    }
+  } catch (err) {
+    for (const r of ruleSources.values()) r.close()
+    await closePools()
+    throw err
   }
   const keys = config.encryption.keys
   const cipher =
@@ -134,6 +150,7 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
       for (const r of ruleSources.values()) r.close()
       await sender.close()
       await Promise.all(storeClosers.map((close) => close()))
+      await closePools()
       await ops?.close()
     })()
     return closing
@@ -176,4 +193,20 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
     opsPort: ops?.port,
     pipelines,
   }
+}
+
+function sourcePool(source: SourceConfig): Pool {
+  const pool = mysql.createPool({
+    host: source.connection.host,
+    port: source.connection.port,
+    user: source.connection.user,
+    password: source.connection.password,
+    ...(source.connection.ssl ? { ssl: source.connection.ssl } : {}),
+    connectionLimit: 2,
+    maxIdle: 1,
+    idleTimeout: 30_000,
+    connectTimeout: 10_000,
+  })
+  pool.on('connection', (conn) => conn.on('error', () => {})) // a lost connection fails its query
+  return pool
 }

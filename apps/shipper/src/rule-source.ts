@@ -3,7 +3,13 @@
 // and rejected, and the matcher keeps the previous one.
 
 import { type FSWatcher, watch } from 'node:fs'
-import { createTableMatcher, loadRuleDirectory, type TableMatcher } from '@sync/table-matcher'
+import {
+  createTableMatcher,
+  type KnownTable,
+  loadRuleDirectory,
+  type RuleSetOptions,
+  type TableMatcher,
+} from '@sync/table-matcher'
 import { ShipperError } from './errors.ts'
 import type { Log, Metrics } from './shipper-metrics.ts'
 
@@ -23,13 +29,32 @@ export interface RuleSourceOptions {
   debounceMs: number
   log: Log
   metrics: Metrics
+  /**
+   * The sources' physical tables, asked at every load: a set under which one of them matches
+   * two rules is refused then (at start: the shipper does not start), not at its first row.
+   */
+  knownTables?: () => Promise<readonly KnownTable[]>
 }
 
 export async function createRuleSource(o: RuleSourceOptions): Promise<RuleSource> {
   const { dir, log, metrics } = o
+  const loadOptions = async (reason: string): Promise<RuleSetOptions> => {
+    if (o.knownTables === undefined) return {}
+    try {
+      return { knownTables: await o.knownTables() }
+    } catch (err) {
+      // the matcher still refuses a set that makes a table it has already met ambiguous
+      log.warn('source tables cannot be listed; overlapping rules are checked against tables already seen', {
+        rulesDir: dir,
+        reason,
+        error: (err as Error).message,
+      })
+      return {}
+    }
+  }
   let set: Awaited<ReturnType<typeof loadRuleDirectory>>
   try {
-    set = await loadRuleDirectory(dir)
+    set = await loadRuleDirectory(dir, await loadOptions('start'))
   } catch (err) {
     throw new ShipperError('SHIP_RULES', `rules in ${dir} cannot be loaded: ${(err as Error).message}`, {
       cause: err,
@@ -50,7 +75,7 @@ export async function createRuleSource(o: RuleSourceOptions): Promise<RuleSource
 
   const reloadOnce = async (reason: string): Promise<boolean> => {
     try {
-      const next = await loadRuleDirectory(dir)
+      const next = await loadRuleDirectory(dir, await loadOptions(reason))
       matcher.replaceRules(next)
       metrics.increment('shipper_rule_reloads', 1, { result: 'ok' })
       log.info('rules reloaded', { rulesDir: dir, reason, rules: next.rules.length })
@@ -63,6 +88,7 @@ export async function createRuleSource(o: RuleSourceOptions): Promise<RuleSource
         reason,
         code: (err as { code?: string }).code,
         file: (err as { file?: string }).file,
+        table: (err as { table?: string }).table,
         error: (err as Error).message,
       })
       return false

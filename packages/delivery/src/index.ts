@@ -49,3 +49,4 @@ export {
   type KafkaSenderOptions,
 } from './kafka-sender.ts'
 export type { KafkaSettings } from './kafka-settings.ts'
+export { listSourceTables, type SourceTable, systemSchemas } from './source-tables.ts'
