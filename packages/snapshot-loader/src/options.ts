@@ -33,6 +33,8 @@ export interface SnapshotLoaderOptions {
   sendBatchRows?: number
   /** sink.send calls in flight at once (default 4); with sendBatchRows it bounds memory. */
   maxInFlightSends?: number
+  /** Bytes (keys, values, headers) in flight at once (default 64 MiB); batches are cut to fit. */
+  maxInFlightBytes?: number
   /** Publish an order-independent row checksum per table and target (default false). */
   checksum?: boolean
   /** Saved progress for resuming; without it an interrupted snapshot starts over. */
@@ -61,6 +63,7 @@ export const defaultSnapshotLoaderOptions = {
   chunkRows: 20_000,
   sendBatchRows: 2_000,
   maxInFlightSends: 4,
+  maxInFlightBytes: 64 * 1024 * 1024,
   checksum: false,
   positionMode: 'auto',
   batchTopicSuffix: '_batch',
@@ -76,6 +79,7 @@ const known = new Set([
   'chunkRows',
   'sendBatchRows',
   'maxInFlightSends',
+  'maxInFlightBytes',
   'checksum',
   'stateStore',
   'positionMode',
@@ -190,6 +194,13 @@ export function resolveOptions(options: SnapshotLoaderOptions): ResolvedOptions 
       1,
       64,
       defaultSnapshotLoaderOptions.maxInFlightSends,
+    ),
+    maxInFlightBytes: int(
+      'options.maxInFlightBytes',
+      options.maxInFlightBytes,
+      1024,
+      2 ** 40,
+      defaultSnapshotLoaderOptions.maxInFlightBytes,
     ),
     checksum: options.checksum ?? defaultSnapshotLoaderOptions.checksum,
     stateStore: options.stateStore,

@@ -1,14 +1,46 @@
-// At most `limit` sink.send calls in flight: the reader waits for room before it reads on,
-// so memory stays bounded by limit × batch size whatever the table size.
+// The sends of one table, across all its chunks: at most `maxSends` sink.send calls and
+// about `maxBytes` bytes in flight. The reader waits for room before it reads on, so the
+// rows read and not yet acknowledged stay bounded whatever the table and chunk sizes (one
+// window per chunk would let every chunk start with an empty window: with chunks smaller
+// than a send batch, reads would never wait for an acknowledgement).
+//
+// Sends are numbered in push order. `barrier()` waits until every send pushed before it is
+// acknowledged, which is how chunk k's chunk-done waits for chunk k's rows while chunk k+1
+// is already being read. The first failure (a send, or one reported with `fail`) is kept:
+// later pushes reject without sending, and the reader checks `failure` between rows.
 
 import { SnapshotError } from './errors.ts'
 import type { SinkMessage, SnapshotSink } from './types.ts'
 
+export interface SendWindowOptions {
+  maxSends: number
+  maxBytes: number
+  /** Called whenever the rows in flight change (after a push, after an acknowledgement). */
+  onRowsInFlight?: (rows: number) => void
+}
+
 export interface SendWindow {
-  /** Queues one send; resolves once there is room for another. */
-  push(topic: string, messages: SinkMessage[]): Promise<void>
-  /** Resolves when every queued send is acknowledged; rejects with the first failure. */
-  drain(): Promise<void>
+  /**
+   * Hands one batch to the sink; resolves once there is room for another batch (fewer than
+   * maxSends sends in flight and room for a batch of `batchBytesLimit` bytes). Rejects, and
+   * sends nothing, once any send has failed.
+   */
+  push(topic: string, messages: SinkMessage[], bytes: number): Promise<void>
+  /**
+   * Hands a batch to the sink at once, without waiting for room (control messages, a few per
+   * chunk), and resolves when the sink acknowledged it; rejects with the first failure.
+   */
+  send(topic: string, messages: SinkMessage[], bytes: number): Promise<void>
+  /** Resolves once every send pushed before this call is acknowledged; rejects with the first failure. */
+  barrier(): Promise<void>
+  /** Records a failure outside the sends (a chunk-done, saving progress); reading stops. */
+  fail(err: SnapshotError): void
+  /** The first failure, if any. */
+  readonly failure: SnapshotError | undefined
+  /** Resolves when no send is in flight (acknowledged or failed). */
+  idle(): Promise<void>
+  /** The largest batch, in bytes, that leaves room under maxBytes. */
+  readonly batchBytesLimit: number
 }
 
 export function sinkError(err: unknown, topic: string): SnapshotError {
@@ -25,31 +57,91 @@ export function sinkError(err: unknown, topic: string): SnapshotError {
   )
 }
 
-export function createSendWindow(sink: SnapshotSink, limit: number): SendWindow {
-  const inFlight = new Set<Promise<void>>()
+export function createSendWindow(sink: SnapshotSink, options: SendWindowOptions): SendWindow {
+  const { maxSends, maxBytes, onRowsInFlight } = options
+  const batchBytesLimit = Math.max(1, Math.floor(maxBytes / maxSends))
+  let sends = 0
+  let bytes = 0
+  let rows = 0
+  let pushed = 0
+  /** Every send numbered up to here is acknowledged. */
+  let acked = 0
+  const ackedAhead = new Set<number>()
   let failure: SnapshotError | undefined
-  const track = (topic: string, messages: SinkMessage[]) => {
-    const p: Promise<void> = sink.send(topic, messages).then(
+  // woken on every settled send; each waiter re-checks its own condition
+  let wakers: Array<() => void> = []
+  const wake = () => {
+    const list = wakers
+    wakers = []
+    for (const w of list) w()
+  }
+  const settled = () => new Promise<void>((resolve) => wakers.push(resolve))
+
+  const start = (topic: string, messages: SinkMessage[], size: number): Promise<void> => {
+    const n = ++pushed
+    sends++
+    bytes += size
+    rows += messages.length
+    onRowsInFlight?.(rows)
+    let sent: Promise<void>
+    try {
+      sent = sink.send(topic, messages)
+    } catch (err) {
+      sent = Promise.reject(err)
+    }
+    return sent.then(
       () => {
-        inFlight.delete(p)
+        sends--
+        bytes -= size
+        rows -= messages.length
+        ackedAhead.add(n)
+        while (ackedAhead.delete(acked + 1)) acked++
+        onRowsInFlight?.(rows)
+        wake()
       },
       (err: unknown) => {
-        inFlight.delete(p)
+        sends--
+        bytes -= size
+        rows -= messages.length
         failure ??= sinkError(err, topic)
+        onRowsInFlight?.(rows)
+        wake()
+        throw failure
       },
     )
-    inFlight.add(p)
   }
+
   return {
-    async push(topic, messages) {
+    async push(topic, messages, size) {
       if (failure) throw failure
-      track(topic, messages)
-      while (inFlight.size >= limit) await Promise.race(inFlight)
+      // observed through `failure`; the caller's next push or barrier rejects with it
+      start(topic, messages, size).catch(() => {})
+      while (
+        failure === undefined &&
+        (sends >= maxSends || (sends > 0 && bytes + batchBytesLimit > maxBytes))
+      )
+        await settled()
       if (failure) throw failure
     },
-    async drain() {
-      while (inFlight.size > 0) await Promise.race(inFlight)
+    async send(topic, messages, size) {
+      if (failure) throw failure
+      await start(topic, messages, size)
+    },
+    async barrier() {
+      const n = pushed
+      while (failure === undefined && acked < n) await settled()
       if (failure) throw failure
     },
+    fail(err) {
+      failure ??= err
+      wake()
+    },
+    get failure() {
+      return failure
+    },
+    async idle() {
+      while (sends > 0) await settled()
+    },
+    batchBytesLimit,
   }
 }

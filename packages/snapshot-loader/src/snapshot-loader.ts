@@ -216,6 +216,8 @@ export function createSnapshotLoader(options: SnapshotLoaderOptions): SnapshotLo
                 chunkRows: o.chunkRows,
                 sendBatchRows: o.sendBatchRows,
                 maxInFlightSends: o.maxInFlightSends,
+                maxInFlightBytes: o.maxInFlightBytes,
+                metrics,
                 checksum: o.checksum,
                 partitions,
                 clock,

@@ -7,6 +7,10 @@
 // every row of chunk k, write chunk-done(k, S_k) to every partition, and save progress.
 // Chunk-done k is therefore always behind all rows of chunk k on every partition, and
 // progress never claims a chunk whose rows are not acknowledged.
+//
+// All chunks of the table share one send window (src/send-window.ts): reading waits while
+// `maxInFlightSends` sends or `maxInFlightBytes` bytes are unacknowledged, whatever the
+// chunk size, and the first failed send stops the reading at the next row.
 
 import { type ColumnSpec, loadTableColumns, selectList, type ValueRenderer } from '@sync/binlog-reader'
 import {
@@ -23,9 +27,9 @@ import { controlMessages } from './control.ts'
 import type { FoundTable } from './discover.ts'
 import { mysqlError, SnapshotError } from './errors.ts'
 import { beginConsistentRead, type PositionMode, type SnapshotPosition } from './position.ts'
-import { createSendWindow, sinkError } from './send-window.ts'
+import { createSendWindow } from './send-window.ts'
 import { decodeKeyValue, encodeKeyValue, type TableProgress } from './state-store.ts'
-import type { Clock, SinkMessage, SnapshotSink } from './types.ts'
+import type { Clock, Metrics, SinkMessage, SnapshotSink } from './types.ts'
 
 export interface TableReaderContext {
   core: Connection
@@ -39,9 +43,11 @@ export interface TableReaderContext {
   chunkRows: number
   sendBatchRows: number
   maxInFlightSends: number
+  maxInFlightBytes: number
   checksum: boolean
   partitions: number
   clock: Clock
+  metrics: Metrics
   signal: AbortSignal | undefined
   /** Called after chunk k is acknowledged and its chunk-done sent; saves progress. */
   chunkDone(progress: TableProgress, rows: number): Promise<void>
@@ -107,6 +113,12 @@ export async function snapshotTable(
   let last: unknown[] | null = progress.lastKey === null ? null : progress.lastKey.map(decodeKeyValue)
   let chunk = progress.chunks
   let pending: Promise<void> | undefined
+  // one window for every chunk of the table: a new chunk waits for the sends of the last
+  const window = createSendWindow(ctx.sink, {
+    maxSends: ctx.maxInFlightSends,
+    maxBytes: ctx.maxInFlightBytes,
+    onRowsInFlight: (n) => ctx.metrics.gauge('snapshot_rows_in_flight', n, { target }),
+  })
 
   const checkAbort = () => {
     if (ctx.signal?.aborted) throw abortError(ctx.signal, where)
@@ -115,6 +127,7 @@ export async function snapshotTable(
   try {
     for (;;) {
       checkAbort()
+      if (window.failure) throw window.failure
       chunk += 1
       let position: SnapshotPosition
       try {
@@ -135,7 +148,6 @@ export async function snapshotTable(
       }
       const chunkText = String(chunk)
       const sum = ctx.checksum ? createRowChecksum() : undefined
-      const window = createSendWindow(ctx.sink, ctx.maxInFlightSends)
       const q = chunkQuery(
         database,
         table,
@@ -145,11 +157,15 @@ export async function snapshotTable(
         last === null ? null : last.map((v, i) => (toParams[i] as (x: unknown) => unknown)(v)),
       )
       let batch: SinkMessage[] = []
+      let batchBytes = 0
+      let headerBytes: number | undefined
       let rows = 0
       let lastRow: Record<string, unknown> | undefined
       const stream = ctx.core.query({ sql: q.sql, values: q.params }).stream({ highWaterMark: 2000 })
       try {
         for await (const raw of stream) {
+          // a failed send (or chunk-done) stops the reading at once, not at the end of the table
+          if (window.failure) throw window.failure
           const row = raw as Record<string, unknown>
           let message: SinkMessage
           try {
@@ -171,32 +187,39 @@ export async function snapshotTable(
           message.headers[snapshotHeaders.id] = ctx.snapshotId
           message.headers[snapshotHeaders.position] = pos
           message.headers[snapshotHeaders.chunk] = chunkText
+          // every row of a chunk has the same headers
+          headerBytes ??= bytesOfHeaders(message.headers)
           batch.push(message)
+          batchBytes += message.key.length + message.value.length + headerBytes
           rows++
           lastRow = row
-          if (batch.length >= ctx.sendBatchRows) {
+          if (batch.length >= ctx.sendBatchRows || batchBytes >= window.batchBytesLimit) {
             const full = batch
+            const size = batchBytes
             batch = []
-            await window.push(topic, full)
+            batchBytes = 0
+            await window.push(topic, full, size)
             checkAbort()
           }
         }
       } catch (err) {
         stream.destroy()
-        await window.drain().catch(() => {})
         if (err instanceof SnapshotError) throw err
         throw mysqlError(err, 'reading a chunk', { ...where, chunk })
       }
       await ctx.conn.query('COMMIT').catch((err) => {
         throw mysqlError(err, 'ending a consistent read', { ...where, chunk })
       })
-      if (batch.length > 0) await window.push(topic, batch)
+      if (batch.length > 0) await window.push(topic, batch, batchBytes)
+      // every send of this chunk is pushed: this resolves once all of them are acknowledged
+      const acknowledged = window.barrier()
+      acknowledged.catch(() => {})
       const nextLast = lastRow === undefined ? last : key.columns.map((c) => lastRow?.[c])
       const finished = rows < ctx.chunkRows
       const thisChunk = chunk
       const previous = pending
       pending = (async () => {
-        await window.drain()
+        await acknowledged
         if (previous !== undefined) await previous
         const done = controlMessages(
           ctx.cipher,
@@ -212,9 +235,7 @@ export async function snapshotTable(
           ctx.partitions,
           position,
         )
-        await ctx.sink.send(topic, done).catch((err: unknown) => {
-          throw sinkError(err, topic)
-        })
+        await window.send(topic, done, bytesOfMessages(done))
         progress.chunks = thisChunk
         progress.rows += rows
         progress.lastKey = nextLast === null ? null : nextLast.map(encodeKeyValue)
@@ -224,15 +245,31 @@ export async function snapshotTable(
         if (finished) progress.done = true
         await ctx.chunkDone(progress, rows)
       })()
-      // observed below or by the next chunk; never left unhandled
-      pending.catch(() => {})
+      // a failed chunk-done or progress save stops the reading too; the error is thrown below
+      pending.catch((err: unknown) =>
+        window.fail(err instanceof SnapshotError ? err : mysqlError(err, 'completing a chunk', where)),
+      )
       last = nextLast
       if (finished) break
     }
     await pending
   } catch (err) {
-    // keep the progress of chunks already acknowledged before giving up
+    // Keep the progress of chunks already acknowledged, and let the sends in flight settle
+    // (a resumed run must not race stale rows of this one), before giving up.
     if (pending !== undefined) await pending.catch(() => {})
+    await window.idle()
     throw err
   }
+}
+
+function bytesOfHeaders(headers: Record<string, string>): number {
+  let n = 0
+  for (const k in headers) n += k.length + (headers[k] as string).length
+  return n
+}
+
+function bytesOfMessages(messages: readonly SinkMessage[]): number {
+  let n = 0
+  for (const m of messages) n += m.key.length + m.value.length + bytesOfHeaders(m.headers)
+  return n
 }

@@ -30,6 +30,7 @@ describe('createSnapshotLoader options', () => {
     [{ chunkRows: 1.5 }, 'options.chunkRows', '1.5'],
     [{ sendBatchRows: -1 }, 'options.sendBatchRows', '-1'],
     [{ maxInFlightSends: 100 }, 'options.maxInFlightSends', '100'],
+    [{ maxInFlightBytes: 100 }, 'options.maxInFlightBytes', '100'],
     [{ format: 'avro' }, 'options.format', '"avro"'],
     [{ positionMode: 'gtid' }, 'options.positionMode', '"gtid"'],
     [{ batchTopicSuffix: 'a b' }, 'options.batchTopicSuffix', '"a b"'],
