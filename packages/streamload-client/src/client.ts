@@ -6,10 +6,11 @@
 //   anything else → thrown at once.
 // Reusing the label on every attempt is what makes a retry after an unknown outcome safe.
 import { randomUUID } from 'node:crypto'
+import { backoffDelay } from './backoff.ts'
 import { bodyShape, serializeRows } from './body.ts'
-import { StreamLoadError } from './errors.ts'
+import { StreamLoadError, type StreamLoadErrorFields } from './errors.ts'
 import { buildLoadHeaders, checkLoadRequest, type LoadRequest } from './headers.ts'
-import { resolveOptions, type StreamLoadClientOptions } from './options.ts'
+import { requestTimeoutMs, resolveOptions, type StreamLoadClientOptions } from './options.ts'
 import { classifyReply, parseReply, replyError } from './response.ts'
 import { createTransport, networkError } from './transport.ts'
 import { rewriteHost, stripUserInfo } from './urls.ts'
@@ -41,10 +42,44 @@ export interface StreamLoadClient {
 
 export function createStreamLoadClient(options: StreamLoadClientOptions): StreamLoadClient {
   const o = resolveOptions(options)
+  if (o.requestTimeoutMs !== undefined && o.requestTimeoutMs < o.loadTimeoutSeconds * 1000) {
+    // accepted, for the reason given at requestTimeoutMs() in options.ts, but not silently
+    o.logger?.warn(
+      `options.requestTimeoutMs (${o.requestTimeoutMs}) is below the load timeout ` +
+        `(loadTimeoutSeconds ${o.loadTimeoutSeconds}): a load still running on the BE is abandoned ` +
+        'and sent again under its label',
+      { requestTimeoutMs: o.requestTimeoutMs, loadTimeoutSeconds: o.loadTimeoutSeconds },
+    )
+  }
   const transport = createTransport(o)
   const authorization = `Basic ${Buffer.from(`${o.user}:${o.password}`).toString('base64')}`
   let cursor = 0
   let closed = false
+
+  /** The ErrorURL log as error fields: `errorLog` from a 2xx answer only, else why it is missing. */
+  async function errorLogFields(
+    errorUrl: string,
+    label: string,
+  ): Promise<Pick<StreamLoadErrorFields, 'errorLog' | 'errorLogFailure' | 'errorLogHttpStatus'>> {
+    let missing: { errorLogFailure: string; errorLogHttpStatus?: number }
+    try {
+      const url = rewriteHost(errorUrl, o.hostRewrite)
+      const log = await transport.fetchText(
+        url,
+        { Authorization: authorization },
+        o.maxErrorLogBytes,
+        o.connectTimeoutMs,
+      )
+      // a 404/500 page kept as errorLog would read as the rows' errors
+      if (log.text !== undefined) return { errorLog: log.text }
+      missing = { errorLogFailure: `HTTP ${log.status}`, errorLogHttpStatus: log.status }
+    } catch (err) {
+      const e = err as { code?: string; message?: string }
+      missing = { errorLogFailure: e.message || e.code || String(err) }
+    }
+    o.logger?.warn('could not fetch the stream load error log', { label, errorUrl, ...missing })
+    return missing
+  }
 
   async function attemptOnce(
     path: string,
@@ -114,21 +149,7 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
     if (!outcome.ok) {
       const error = replyError(reply, outcome, { label, endpoint: beOrigin, httpStatus: res.status })
       if (outcome.code === 'SL_FILTERED_ROWS' && reply.errorUrl && o.maxErrorLogBytes > 0) {
-        try {
-          const url = rewriteHost(reply.errorUrl, o.hostRewrite)
-          const log = await transport.fetchText(
-            url,
-            { Authorization: authorization },
-            o.maxErrorLogBytes,
-            o.connectTimeoutMs,
-          )
-          Object.assign(error, { errorLog: log })
-        } catch (err) {
-          o.logger?.warn('could not fetch the stream load error log', {
-            label,
-            error: (err as Error).message,
-          })
-        }
+        Object.assign(error, await errorLogFields(reply.errorUrl, label))
       }
       throw error
     }
@@ -162,7 +183,7 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
           ? Buffer.from(text, 'utf8')
           : Buffer.from(text.buffer, text.byteOffset, text.byteLength)
       const timeoutSeconds = req.timeoutSeconds ?? o.loadTimeoutSeconds
-      const timeoutMs = o.requestTimeoutMs ?? timeoutSeconds * 1000 + 60_000
+      const timeoutMs = requestTimeoutMs(o, timeoutSeconds)
       const headers = buildLoadHeaders(req, o, label, shape, timeoutSeconds)
       const db = req.database ?? o.database
       const path = `/api/${encodeURIComponent(db)}/${encodeURIComponent(req.table)}/_stream_load`
@@ -200,8 +221,7 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
             error: err.message,
           })
           if (attempt < retry.maxAttempts) {
-            const delay = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.multiplier ** (attempt - 1))
-            await o.clock.sleep(delay / 2 + (Math.random() * delay) / 2)
+            await o.clock.sleep(backoffDelay(retry, attempt))
           }
         }
       }

@@ -44,8 +44,12 @@ export interface StreamLoadErrorFields {
   endpoint?: string
   attempts?: number
   errorUrl?: string
-  /** The first bytes of the BE's error log behind ErrorURL. */
+  /** The first bytes of the BE's error log behind ErrorURL (only from a 2xx answer). */
   errorLog?: string
+  /** The HTTP status of the ErrorURL GET when it was not 2xx (its body is not kept). */
+  errorLogHttpStatus?: number
+  /** Why the log behind ErrorURL could not be fetched (`HTTP 404`, a connection error…). */
+  errorLogFailure?: string
   loadedRows?: number
   filteredRows?: number
   cause?: unknown
@@ -63,6 +67,8 @@ export class StreamLoadError extends Error {
   readonly attempts?: number
   readonly errorUrl?: string
   readonly errorLog?: string
+  readonly errorLogHttpStatus?: number
+  readonly errorLogFailure?: string
   readonly loadedRows?: number
   readonly filteredRows?: number
 

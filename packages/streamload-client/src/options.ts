@@ -37,7 +37,10 @@ export interface StreamLoadClientOptions {
   hostRewrite?: Readonly<Record<string, string>>
   /** The `timeout` header (seconds) when a load sets none (default 600). */
   loadTimeoutSeconds?: number
-  /** Per-request wait for the BE's answer (default: the load timeout + 60 s). */
+  /**
+   * Per-request wait for the BE's answer (default: the load's timeout + 60 s). A value below the
+   * load timeout is accepted with a logger warning: see `requestTimeoutMs()`.
+   */
   requestTimeoutMs?: number
   /** Connect timeout and the FE redirect hop's timeout (default 10 s). */
   connectTimeoutMs?: number
@@ -116,6 +119,21 @@ function int(name: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
     throw invalid(`options.${name} must be an integer >= ${min}, received ${show(v)}`)
   return v
+}
+
+/**
+ * How long one request waits for the BE's answer: `options.requestTimeoutMs`, else the load's
+ * `timeout` header + 60 s, so the BE's own timeout fires first and its answer still arrives
+ * (§0.4 of the protocol reference: set the client timeouts above the `timeout` header).
+ *
+ * An explicit value below the load timeout is not rejected. Past it the outcome is unknown and
+ * the load is sent again under its label, which is safe (a still-running label answers
+ * `Label Already Exists`/RUNNING and is backed off, a finished one is a success) but re-sends
+ * the body. Callers use a short value on purpose to make client-side timeouts happen in fault
+ * tests against a default 600 s load timeout; the factory logs a warning instead.
+ */
+export function requestTimeoutMs(o: ResolvedOptions, loadTimeoutSeconds: number): number {
+  return o.requestTimeoutMs ?? loadTimeoutSeconds * 1000 + 60_000
 }
 
 /** `10.0.0.1:8030` or `http://10.0.0.1:8030/` → `http://10.0.0.1:8030`. */

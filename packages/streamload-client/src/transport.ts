@@ -21,13 +21,13 @@ export interface Transport {
     body: Buffer,
     timeoutMs: number,
   ): Promise<{ status: number; text: string }>
-  /** GET `url`, keeping at most `maxBytes` of the body. */
+  /** GET `url`; the body (at most `maxBytes` of it) only for a 2xx answer, else it is discarded. */
   fetchText(
     url: string,
     headers: Record<string, string>,
     maxBytes: number,
     timeoutMs: number,
-  ): Promise<string>
+  ): Promise<{ status: number; text?: string }>
   close(): Promise<void>
 }
 
@@ -137,6 +137,11 @@ export function createTransport(options: { connections: number; connectTimeoutMs
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       })
+      if (res.statusCode < 200 || res.statusCode > 299) {
+        // a 404/500 page is not the error log; drain it so the connection can be reused
+        await res.body.dump({ limit: maxBytes }).catch(() => {})
+        return { status: res.statusCode }
+      }
       const chunks: Buffer[] = []
       let size = 0
       for await (const chunk of res.body) {
@@ -148,7 +153,7 @@ export function createTransport(options: { connections: number; connectTimeoutMs
           break
         }
       }
-      return Buffer.concat(chunks).toString('utf8')
+      return { status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }
     },
 
     async close() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createStreamLoadClient, StreamLoadError } from '../src/index.ts'
-import { resolveOptions } from '../src/options.ts'
+import { requestTimeoutMs, resolveOptions } from '../src/options.ts'
 
 const base = { endpoints: 'IP1:8050,IP2:8050,IP3:8050', user: 'root', database: 'db' }
 
@@ -33,6 +33,16 @@ describe('options', () => {
   it('refuses credentials inside an endpoint', () => {
     expect(() => resolveOptions({ ...base, endpoints: 'http://u:p@fe:8030' })).toThrow(
       /must not carry credentials/,
+    )
+  })
+
+  it('waits for the BE the load timeout + 60 s unless requestTimeoutMs is set', () => {
+    expect(requestTimeoutMs(resolveOptions(base), 600)).toBe(660_000)
+    // a load's own timeoutSeconds moves the default with it
+    expect(requestTimeoutMs(resolveOptions(base), 90)).toBe(150_000)
+    expect(requestTimeoutMs(resolveOptions({ ...base, requestTimeoutMs: 5000 }), 90)).toBe(5000)
+    expect(() => resolveOptions({ ...base, requestTimeoutMs: 0 })).toThrow(
+      'options.requestTimeoutMs must be an integer >= 1, received 0',
     )
   })
 })
