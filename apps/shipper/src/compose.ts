@@ -6,6 +6,7 @@ import { createChangeEncoder } from '@sync/change-message'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
 import {
   type CheckpointStore,
+  createBinaryColumnCatalog,
   createFileCheckpointStore,
   createKafkaCheckpointStore,
   createKafkaSender,
@@ -108,6 +109,13 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
       log: slog,
       metrics,
       now,
+      binaryColumns: createBinaryColumnCatalog({
+        conn: pools.get(source.id) as Pool,
+        onMissingTable: (database, table) =>
+          slog.warn('table no longer exists: its binary columns are shipped as read (base64)', {
+            table: `${database}.${table}`,
+          }),
+      }),
       ...(deps.reader ? { reader: deps.reader } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.onDelivered

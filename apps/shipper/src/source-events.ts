@@ -2,11 +2,12 @@
 //   begin            → nothing (a transaction's rows follow)
 //   insert/update/delete → mapped, encoded, added to the open batch (or counted as skipped)
 //   commit           → a boundary in the open batch: once acknowledged, its checkpoint is safe
-//   ddl              → logged and counted; new columns surface at the next row (matcher policy)
+//   ddl              → logged and counted; new columns surface at the next row (matcher policy);
+//                      the tables' binary columns are read again at their next row
 //   reconnect        → the unfinished transaction is dropped: the reader sends it again
 
 import type { BinlogPosition, ReaderEvent, StartPosition } from '@sync/binlog-reader'
-import type { ChangeBuilder, DeliveryLoop } from '@sync/delivery'
+import type { BinaryColumnCatalog, ChangeBuilder, DeliveryLoop } from '@sync/delivery'
 import type { Log, Metrics } from './shipper-metrics.ts'
 
 export interface EventHandlerOptions {
@@ -15,6 +16,7 @@ export interface EventHandlerOptions {
   delivery: DeliveryLoop<BinlogPosition>
   log: Log
   metrics: Metrics
+  binaryColumns?: BinaryColumnCatalog
 }
 
 export class EventHandler {
@@ -64,6 +66,8 @@ export class EventHandler {
         return
       case 'ddl':
         this.resume = event.position
+        // rows after it are re-encoded by the table's new definition
+        this.o.binaryColumns?.invalidate(event.tables, event.targetDatabase)
         metrics.increment('shipper_ddl_events', 1, { ...this.labels, kind: event.ddl })
         log.info('ddl on a captured table', {
           ddl: event.ddl,

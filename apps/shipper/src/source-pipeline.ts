@@ -20,6 +20,7 @@ import {
 } from '@sync/binlog-reader'
 import type { ChangeEncoder } from '@sync/change-message'
 import {
+  type BinaryColumnCatalog,
   type CheckpointStore,
   createChangeBuilder,
   createCheckpointWriter,
@@ -50,6 +51,8 @@ export interface SourcePipelineOptions {
   reader?: Partial<Omit<BinlogReaderOptions, 'connection' | 'serverId' | 'start' | 'tables'>>
   /** Called after each acknowledged batch (benchmarks measure latency with it). */
   onDelivered?(batch: DeliveredBatch<BinlogPosition>): void
+  /** Binary columns per table, for rules rendering binary values as hex or utf8. */
+  binaryColumns?: BinaryColumnCatalog
 }
 
 export interface SourcePipeline {
@@ -122,12 +125,18 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
       log.warn('kafka send failed; retrying the batch', { attempt, delayMs, error })
     },
   })
+  const builder = createChangeBuilder(
+    o.rules.matcher,
+    o.encoder,
+    o.binaryColumns ? { binaryColumns: o.binaryColumns } : {},
+  )
   const handler = new EventHandler({
     sourceId: source.id,
-    builder: createChangeBuilder(o.rules.matcher, o.encoder),
+    builder,
     delivery,
     log,
     metrics,
+    ...(o.binaryColumns ? { binaryColumns: o.binaryColumns } : {}),
   })
 
   const gaugeTimer = setInterval(() => {
@@ -167,6 +176,35 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
 
   type Outcome = 'stop' | 'restart' | { error: unknown }
 
+  /** Waits until the builder can map `event` (a catalog read), retrying a failed read. */
+  async function prepare(event: ReaderEvent): Promise<Outcome | undefined> {
+    if (event.kind !== 'insert' && event.kind !== 'update' && event.kind !== 'delete') return undefined
+    let attempt = 0
+    for (;;) {
+      const ready = builder.prepare(event)
+      if (ready === undefined) return undefined
+      ready.catch(() => {})
+      try {
+        await Promise.race([ready, signal])
+      } catch (err) {
+        attempt++
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))
+        const code = (err as { code?: string }).code ?? 'ERROR'
+        metrics.increment('shipper_errors', 1, { ...labels, code })
+        log.warn('table columns cannot be read; retrying', {
+          code,
+          table: `${event.database}.${event.table}`,
+          error: (err as Error).message,
+          attempt,
+          delayMs: delay,
+        })
+        await Promise.race([new Promise((res) => setTimeout(res, delay)), signal])
+      }
+      if (stopping) return 'stop'
+      if (restartReason !== undefined) return 'restart'
+    }
+  }
+
   async function consume(r: BinlogReader): Promise<Outcome> {
     const it = r.events()
     for (;;) {
@@ -187,6 +225,8 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
       if (restartReason !== undefined) return 'restart'
       if (result.done) return stopping ? 'stop' : { error: new Error('the binlog reader ended unexpectedly') }
       firstPulledTime ??= result.value.timestamp
+      const unprepared = await prepare(result.value)
+      if (unprepared !== undefined) return unprepared
       try {
         handler.handle(result.value)
       } catch (err) {

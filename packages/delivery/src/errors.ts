@@ -6,6 +6,10 @@ export const deliveryErrorCodes = {
   DELIVERY_CHECKPOINT: 'DELIVERY_CHECKPOINT',
   /** Kafka did not acknowledge a batch (the delivery loop retries it with backoff). */
   DELIVERY_KAFKA: 'DELIVERY_KAFKA',
+  /** The columns of a source table could not be read from information_schema (retried). */
+  DELIVERY_SCHEMA: 'DELIVERY_SCHEMA',
+  /** Bad options given to a factory of this package. */
+  DELIVERY_OPTIONS: 'DELIVERY_OPTIONS',
 } as const
 
 export type DeliveryErrorCode = keyof typeof deliveryErrorCodes
@@ -13,8 +17,11 @@ export type DeliveryErrorCode = keyof typeof deliveryErrorCodes
 export interface DeliveryErrorContext {
   cause?: unknown
   retriable?: boolean
-  /** The source whose checkpoint is concerned. */
+  /** The source concerned. */
   source?: string
+  /** The source table concerned. */
+  database?: string
+  table?: string
 }
 
 export class DeliveryError extends Error {
@@ -22,12 +29,16 @@ export class DeliveryError extends Error {
   readonly code: DeliveryErrorCode
   readonly retriable: boolean
   readonly source?: string
+  readonly database?: string
+  readonly table?: string
 
   constructor(code: DeliveryErrorCode, message: string, context: DeliveryErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause })
     this.code = code
-    this.retriable = context.retriable ?? true
+    this.retriable = context.retriable ?? code !== 'DELIVERY_OPTIONS'
     if (context.source !== undefined) this.source = context.source
+    if (context.database !== undefined) this.database = context.database
+    if (context.table !== undefined) this.table = context.table
   }
 }
 

@@ -2,7 +2,18 @@
 // in source order with one batch in flight (delivery loop) through a kafkajs sender, and
 // checkpoints of acknowledged transaction ends (checkpoint writer over a file or Kafka store).
 
-export { type BuiltEvent, type ChangeBuilder, createChangeBuilder } from './change-builder.ts'
+export {
+  type BinaryColumnCatalog,
+  type BinaryColumnCatalogOptions,
+  type BinaryColumnLookup,
+  createBinaryColumnCatalog,
+} from './binary-columns.ts'
+export {
+  type BuiltEvent,
+  type ChangeBuilder,
+  type ChangeBuilderOptions,
+  createChangeBuilder,
+} from './change-builder.ts'
 export {
   type Checkpoint,
   type CheckpointStore,
