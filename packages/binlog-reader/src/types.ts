@@ -15,11 +15,16 @@ export interface Metrics {
 /** Time source; tests inject a fake one. */
 export interface Clock {
   now(): number
+  /** Waits `ms` (the reconnect backoff); default: a timer. */
+  sleep?(ms: number): Promise<void>
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 export const noopMetrics: Metrics = { increment() {}, gauge() {} }
-export const systemClock: Clock = { now: () => Date.now() }
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}
 
 /** mysql2-style connection settings (password never appears in errors or logs). */
 export interface ConnectionOptions {

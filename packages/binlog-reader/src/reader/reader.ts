@@ -8,6 +8,7 @@
 
 import { BinlogError } from '../errors.ts'
 import { createValueRenderer, type ValueRenderer } from '../render/renderer.ts'
+import { reconnectDelay } from './backoff.ts'
 import {
   assertFileAvailable,
   type ControlConnection,
@@ -42,6 +43,10 @@ export interface ReaderStats {
   lagMs: number | undefined
   checkpoint: BinlogPosition | undefined
   catalogCacheSize: number
+  /** Entries in zongji's table map: at most `tableCacheSize` plus the tables of one statement. */
+  tableMapSize: number
+  /** Rendering plans cached per table id (same bound). */
+  tablePlanCacheSize: number
   /** The server thread id of the current binlog dump connection. */
   dumpThreadId: number | undefined
 }
@@ -76,6 +81,8 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
   const filter = compileTableFilter(o.tables)
   const catalog = createJsonCatalog(o.tableCacheSize)
   const { logger, metrics, clock } = o
+  const sleep = (ms: number) =>
+    clock.sleep ? clock.sleep(ms) : new Promise<void>((resolve) => setTimeout(resolve, ms))
   let state: ReaderState = 'idle'
   let session: Session | undefined
   let control: ControlConnection | undefined
@@ -127,9 +134,15 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
     if (!tracker || !renderer) throw new BinlogError('BINLOG_STATE', 'reader not initialised')
     const previous = session
     const previousControl = control
-    control = await connectControl(o.connection)
+    const ctl = await connectControl(o.connection)
     previousControl?.destroy()
-    catalog.setConnection(control)
+    if (isOver()) {
+      // stop() ran while this connected: it cleaned up what existed then
+      ctl.destroy()
+      return
+    }
+    control = ctl
+    catalog.setConnection(ctl)
     if (previous) {
       counters.rowsDecodedBefore += previous.rowsDecoded
       await killThread(control, previous.threadId)
@@ -158,6 +171,12 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
     if (backpressured) s.pause('backpressure')
     logger.info('binlog session starting', { resume, useGtid, serverId: o.serverId })
     await s.start(resume, useGtid)
+    // stop() may have run while the session connected; it only saw the previous one
+    if (isOver()) await s.stop()
+  }
+
+  function isOver(): boolean {
+    return state === 'stopped' || state === 'failed'
   }
 
   async function onSessionFailure(failed: Session, error: BinlogError): Promise<void> {
@@ -201,14 +220,17 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
       },
       0,
     )
-    const base = Math.min(o.reconnect.maxDelayMs, o.reconnect.initialDelayMs * 2 ** (attempts - 1))
-    await new Promise((r) => setTimeout(r, base / 2 + Math.random() * (base / 2)))
+    await sleep(reconnectDelay(o.reconnect, attempts))
     if (state !== 'reconnecting') return
     try {
       await openSession()
-      state = 'running'
+      if (state === 'reconnecting') state = 'running'
     } catch (err) {
       const e = asBinlogError(err)
+      if (isOver()) {
+        await session?.stop()
+        return
+      }
       if (session && session !== failed) return onSessionFailure(session, e)
       // the new session never got built: retry through the same path
       session = failed
@@ -331,6 +353,8 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
       lagMs: lastDeliveredTimestamp === undefined ? undefined : clock.now() - lastDeliveredTimestamp,
       checkpoint: delivered,
       catalogCacheSize: catalog.size,
+      tableMapSize: session?.tableMapSize ?? 0,
+      tablePlanCacheSize: session?.tablePlanCount ?? 0,
       dumpThreadId: session?.threadId,
     }),
     events: () => iterator,

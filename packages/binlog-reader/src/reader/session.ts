@@ -73,7 +73,8 @@ export class Session {
   private txnTimestamp = 0
   private lastEmptyCommitAt = 0
   private readonly tables = new Map<number, TableInfo>()
-  private commitCount = 0
+  /** Table ids whose TableMap zongji stored since the last prune. */
+  private readonly mapIds = new Set<number>()
   threadId: number | undefined
   lastActivity: number
   rowsDecoded = 0
@@ -129,7 +130,13 @@ export class Session {
                 '(binlog_row_metadata is not FULL, or the table has pre-5.6 temporal columns); decoding it ' +
                 'from INFORMATION_SCHEMA can mislabel values after DDL, so the reader refuses. ' +
                 'Set binlog_row_metadata=FULL (and rebuild old-temporal tables) or re-snapshot.',
-              { retriable: false, database: event.schemaName, table: event.tableName },
+              {
+                retriable: false,
+                database: event.schemaName,
+                table: event.tableName,
+                binlogFile: config.tracker.committed.file,
+                binlogPos: config.tracker.committed.pos,
+              },
             ),
           )
         }
@@ -344,19 +351,38 @@ export class Session {
     const emitted = this.txnEmitted
     this.inTxn = false
     this.txnEmitted = false
-    // zongji never evicts its table map; with FULL metadata every statement re-sends it,
-    // so emptying it at a commit boundary is safe (checked every 256 commits: it is O(n))
-    if (++this.commitCount % 256 === 0) {
-      for (const id of Object.keys(this.z.tableMap)) delete this.z.tableMap[id as unknown as number]
-    }
+    if (this.mapIds.size > config.tableCacheSize) this.pruneTables()
     const now = config.now()
     if (!emitted && now - this.lastEmptyCommitAt < config.emptyCommitIntervalMs) return
     if (!emitted) this.lastEmptyCommitAt = now
     config.emit({ kind: 'commit', timestamp: e.timestamp, position: checkpoint, checkpoint }, 0)
   }
 
+  /**
+   * zongji keeps one table map entry per table id forever (a new id after every FLUSH
+   * TABLES, ALTER or table-cache eviction). Emptying it is safe only where no rows event
+   * can still refer to an earlier TableMap: at a commit, or after a rows event with
+   * STMT_END_F, since the server re-sends the TableMaps of every statement. So the map and
+   * the plans hold at most `tableCacheSize` tables plus those of the statement being read.
+   */
+  private pruneTables(): void {
+    const map = this.z.tableMap
+    for (const id of Object.keys(map)) delete map[id as unknown as number]
+    this.mapIds.clear()
+    this.tables.clear()
+  }
+
+  get tableMapSize(): number {
+    return Object.keys(this.z.tableMap).length
+  }
+
+  get tablePlanCount(): number {
+    return this.tables.size
+  }
+
   private onTableMap(e: ZongjiEvent): void {
     const { config } = this
+    this.mapIds.add(e.tableId as number)
     const entry = this.z.tableMap[e.tableId as number]
     if (!entry?.columns) {
       throw new BinlogError('BINLOG_PARSE', `no column metadata for ${e.schemaName}.${e.tableName}`, {
@@ -381,7 +407,6 @@ export class Session {
       return
     }
     const build = (json: ReadonlySet<string>) => {
-      if (this.tables.size >= config.tableCacheSize) this.tables.clear()
       this.tables.set(e.tableId as number, buildTableInfo(e, entry, json, specFromTableMap))
     }
     const cached = needsCatalog ? config.catalog.cached(database, table) : emptySet
@@ -447,6 +472,8 @@ export class Session {
       const rows = source.map(render)
       config.emit({ kind: name === 'writerows' ? 'insert' : 'delete', ...base, rows }, rows.length)
     }
+    // STMT_END_F: the statement's last rows event; its TableMaps are sent again if needed
+    if ((e.flags as number) & 1 && this.mapIds.size > config.tableCacheSize) this.pruneTables()
   }
 
   private partialImage(
@@ -469,7 +496,8 @@ export class Session {
       missing: absentColumns(bitmap, info.columnNames),
       binlogFile: this.z.options.filename ?? this.config.tracker.committed.file,
       // the common header is 19 bytes; `size` is the rest of the event
-      binlogPos: e.nextPosition - (e.size as number) - 19,
+      binlogPos:
+        e.nextPosition > 0 ? e.nextPosition - (e.size as number) - 19 : this.config.tracker.committed.pos,
       ...this.gtid(),
     })
   }

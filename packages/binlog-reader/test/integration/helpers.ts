@@ -82,3 +82,43 @@ export function updatesOf(events: ReaderEvent[]): Array<{ before: RenderedRow; a
 export function commits(events: ReaderEvent[]): number {
   return events.filter((e) => e.kind === 'commit').length
 }
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/**
+ * At-least-once with exactly one reconnect: checks that `events` hold every row of
+ * `transactions` (ids in commit order, each transaction's ids in row order), that the rows
+ * before the reconnect are the transactions committed before it plus a prefix of the next
+ * one, and that the rows after it are that next transaction in full and everything after,
+ * each once. So nothing is lost and only the transaction in flight is repeated.
+ */
+export function expectReplayOfInFlightOnly(
+  events: ReaderEvent[],
+  transactions: number[][],
+): { inFlight: number; prefix: number } {
+  const at = events.findIndex((e) => e.kind === 'reconnect')
+  if (at < 0) throw new Error(`no reconnect event; saw ${summary(events)}`)
+  if (events.slice(at + 1).some((e) => e.kind === 'reconnect')) throw new Error('more than one reconnect')
+  const before = rowsOf(events.slice(0, at)).map((r) => r.id as number)
+  const after = rowsOf(events.slice(at + 1)).map((r) => r.id as number)
+  const inFlight = commits(events.slice(0, at))
+  const done = transactions.slice(0, inFlight).flat()
+  const current = transactions[inFlight] ?? []
+  const prefix = before.length - done.length
+  if (prefix < 0 || prefix >= Math.max(1, current.length)) {
+    throw new Error(`${before.length} rows before the reconnect do not end inside transaction ${inFlight}`)
+  }
+  const expectBefore = [...done, ...current.slice(0, prefix)]
+  const expectAfter = transactions.slice(inFlight).flat()
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i])
+  if (!same(before, expectBefore))
+    throw new Error('the rows before the reconnect are not the committed ones in order')
+  if (!same(after, expectAfter)) {
+    const first = after.findIndex((v, i) => v !== expectAfter[i])
+    throw new Error(
+      `after the reconnect expected ${expectAfter.length} rows from id ${expectAfter[0]} (transaction ${inFlight}); ` +
+        `got ${after.length}, first difference at index ${first}: ${after[first]} vs ${expectAfter[first]}`,
+    )
+  }
+  return { inFlight, prefix }
+}

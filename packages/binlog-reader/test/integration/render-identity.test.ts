@@ -186,6 +186,12 @@ const rows: string[][] = [
 const nullRow = Array.from({ length: rows[0]?.length ?? 0 }, () => 'NULL')
 
 it('renders every type identically from the binlog and from a SELECT, byte for byte', async () => {
+  // process-zone.test.ts runs this file again with TZ set: prove the zone took effect, so
+  // the same expectations below hold in a process that is not on UTC
+  if (process.env.TZ && process.env.TZ !== 'UTC') {
+    expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(process.env.TZ)
+    expect(new Date(Date.UTC(2024, 0, 15)).getTimezoneOffset()).not.toBe(0)
+  }
   const db = await createTestDatabase('br_identity')
   await db.query(`CREATE TABLE t (${columns}) CHARACTER SET utf8mb4`)
   const invalidDates: string[] = []
