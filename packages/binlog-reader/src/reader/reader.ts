@@ -163,6 +163,7 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
       requireFullMetadata: o.requireFullMetadata,
       emptyCommitIntervalMs: o.emptyCommitIntervalMs,
       tableCacheSize: o.tableCacheSize,
+      catalogTimeoutMs: o.stallTimeoutMs,
       now: () => clock.now(),
       emit: (event, weight) => queue.push(event, weight),
       onFailure: (error) => void onSessionFailure(s, error),

@@ -42,6 +42,8 @@ export interface SessionConfig {
   requireFullMetadata: boolean
   emptyCommitIntervalMs: number
   tableCacheSize: number
+  /** A catalog lookup (socket paused, so no stall watchdog) fails the session after this long. */
+  catalogTimeoutMs: number
   now(): number
   emit(event: ReaderEvent, weight: number): void
   onFailure(error: BinlogError): void
@@ -414,15 +416,32 @@ export class Session {
       build(cached)
       return
     }
-    // LONGTEXT may be JSON (a json_valid CHECK): ask the catalog with the socket paused
+    // LONGTEXT may be JSON (a json_valid CHECK): ask the catalog with the socket paused.
+    // The stall watchdog ignores paused sessions, so the lookup has its own deadline; the
+    // next session gets a new control connection, which ends a lookup stuck on this one.
     this.pause('catalog')
+    const timer = setTimeout(() => {
+      const at = config.tracker.committed
+      this.fail(
+        new BinlogError(
+          'BINLOG_STALLED',
+          `the catalog lookup of JSON columns for ${database}.${table} got no answer within ` +
+            `${config.catalogTimeoutMs} ms; reconnecting`,
+          { database, table, binlogFile: at.file, binlogPos: at.pos, gtid: at.gtid },
+        ),
+      )
+    }, config.catalogTimeoutMs)
     config.catalog.load(database, table).then(
       (json) => {
+        clearTimeout(timer)
         if (this.stopping || this.failed) return
         build(json)
         this.resume('catalog')
       },
-      (err) => this.fail(classifyError(err, config.tracker.committed, config.serverId)),
+      (err) => {
+        clearTimeout(timer)
+        this.fail(classifyError(err, config.tracker.committed, config.serverId))
+      },
     )
   }
 

@@ -7,6 +7,8 @@ export interface FreezingProxy {
   port: number
   /** Stops moving bytes on every connection open now. */
   freeze(): void
+  /** Freezes the first connection whose client sends bytes matching `pattern` (those bytes are not sent). */
+  freezeWhenClientSends(pattern: RegExp): void
   /** Client connections currently open through the proxy. */
   openConnections(): number
   /** Milliseconds a new connection waits before the proxy dials the server (default 0). */
@@ -17,6 +19,7 @@ export interface FreezingProxy {
 export async function startFreezingProxy(targetHost: string, targetPort: number): Promise<FreezingProxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket | undefined; frozen: boolean }>()
   const proxy = { connectDelayMs: 0 }
+  let trigger: RegExp | undefined
   const server = net.createServer((client) => {
     const pair: { client: net.Socket; upstream: net.Socket | undefined; frozen: boolean } = {
       client,
@@ -30,8 +33,13 @@ export async function startFreezingProxy(targetHost: string, targetPort: number)
       client.destroy()
       pair.upstream?.destroy()
     }
-    client.on('data', (d) => {
+    client.on('data', (d: Buffer) => {
       if (pair.frozen) return
+      if (trigger?.test(d.toString('latin1'))) {
+        trigger = undefined
+        pair.frozen = true
+        return
+      }
       if (pair.upstream) pair.upstream.write(d)
       else pending.push(d)
     })
@@ -56,6 +64,9 @@ export async function startFreezingProxy(targetHost: string, targetPort: number)
     port: (server.address() as net.AddressInfo).port,
     freeze() {
       for (const pair of pairs) pair.frozen = true
+    },
+    freezeWhenClientSends(pattern: RegExp) {
+      trigger = pattern
     },
     openConnections: () => pairs.size,
     async close() {
