@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 with_tests="${1:-}"
 pkgs=()
-command -v mariadbd >/dev/null 2>&1 || pkgs+=(mariadb-server)
+# mariadbd lives in /usr/sbin, often not on a non-root user's PATH; mariadb-install-db
+# (/usr/bin) comes from the same package
+command -v mariadb-install-db >/dev/null 2>&1 || pkgs+=(mariadb-server)
 command -v mariadb-admin >/dev/null 2>&1 || pkgs+=(mariadb-client)
 [ -e /usr/include/librdkafka/rdkafka_mock.h ] || pkgs+=(librdkafka-dev)
 command -v kcat >/dev/null 2>&1 || pkgs+=(kcat)

@@ -8,6 +8,7 @@
 //      organisation shard created mid-run, an ALTER TABLE … ADD COLUMN
 //   5. wait until the warehouse equals the source; print counts, rates and latency
 // Exits 0 only if the warehouse equals the source and no load was applied twice.
+import { rmSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { describeDiffs } from './compare.ts'
 import { createPipeline, ruleNames, targets } from './pipeline.ts'
@@ -265,5 +266,9 @@ try {
 } finally {
   await p.close({ keepData: values.keep })
 }
+// the run folder (logs, configs, rules, checkpoints) goes with the databases, unless --keep;
+// a failed run keeps it for its logs
+if (exitCode === 0 && !values.keep) rmSync(p.dir, { recursive: true, force: true })
+else say(`logs and configs kept in ${p.dir}`)
 say(exitCode === 0 ? 'demo: OK' : 'demo: FAILED')
 process.exit(exitCode)

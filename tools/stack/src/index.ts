@@ -7,5 +7,6 @@ export {
 } from './kafka-control.ts'
 export { startKafkaMock, stopKafkaMock } from './kafka-mock.ts'
 export { findRepoRoot, stackDir } from './paths.ts'
+export { StackSpawnError } from './process-util.ts'
 export { type StackEnv, stackFiles } from './settings.ts'
 export { planStack, type StackPlan, stackDown, stackUp } from './stack.ts'

@@ -1,9 +1,17 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createKafkaMockControl } from './kafka-control.ts'
-import { checkPortFree, isAlive, readPid, sleep, stopByPidFile } from './process-util.ts'
+import {
+  checkPortFree,
+  isAlive,
+  readPid,
+  resolveCommand,
+  sleep,
+  spawnDetached,
+  stopByPidFile,
+} from './process-util.ts'
 import type { stackFiles } from './settings.ts'
 
 type Files = ReturnType<typeof stackFiles>
@@ -14,7 +22,11 @@ function buildLauncher(files: Files, log: (line: string) => void): void {
   if (existsSync(files.kafkaBin) && statSync(files.kafkaBin).mtimeMs >= statSync(source).mtimeMs) return
   log('kafka: building the mock cluster launcher')
   mkdirSync(dirname(files.kafkaBin), { recursive: true })
-  execFileSync('gcc', ['-O2', '-Wall', '-o', files.kafkaBin, source, '-lrdkafka'], {
+  const gcc = resolveCommand(
+    'gcc',
+    'install it with "sudo apt-get install -y gcc libc6-dev", or add the directory that holds it to PATH',
+  )
+  execFileSync(gcc, ['-O2', '-Wall', '-o', files.kafkaBin, source, '-lrdkafka'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   })
 }
@@ -53,19 +65,19 @@ export async function startKafkaMock(
   buildLauncher(files, log)
   rmSync(files.kafkaBootstraps, { force: true })
   const out = openSync(files.kafkaLog, 'a')
-  const child = spawn(
+  const launcher = spawnDetached(
     files.kafkaBin,
     [String(opts.brokers), String(opts.controlPort), files.kafkaBootstraps],
     {
-      detached: true,
+      remedy: `delete ${files.kafkaBin} and run "pnpm stack up" again to rebuild it`,
       stdio: ['ignore', out, out],
     },
   )
-  child.unref()
-  writeFileSync(files.kafkaPid, `${child.pid}\n`)
+  writeFileSync(files.kafkaPid, `${launcher.child.pid}\n`)
   const started = Date.now()
   while (!existsSync(files.kafkaBootstraps)) {
-    if (child.exitCode !== null || Date.now() - started > 10_000) {
+    if (launcher.error) throw launcher.error
+    if (launcher.child.exitCode !== null || Date.now() - started > 10_000) {
       throw new Error(`the Kafka mock cluster did not start; see ${files.kafkaLog}`)
     }
     await sleep(50)

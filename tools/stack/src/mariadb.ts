@@ -1,10 +1,23 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { checkPortFree, isAlive, readPid, sleep, stopByPidFile } from './process-util.ts'
+import {
+  checkPortFree,
+  isAlive,
+  readPid,
+  resolveCommand,
+  sleep,
+  spawnDetached,
+  stopByPidFile,
+} from './process-util.ts'
 import { localCredentials, type stackFiles } from './settings.ts'
 
 type Files = ReturnType<typeof stackFiles>
+
+const serverRemedy =
+  'install it with "sudo apt-get install -y mariadb-server", or add the directory that holds it to PATH'
+const clientRemedy =
+  'install it with "sudo apt-get install -y mariadb-client", or add the directory that holds it to PATH'
 
 /**
  * A private MariaDB configured as the shipper needs a source to be: ROW binlog with FULL
@@ -45,14 +58,18 @@ function myCnf(files: Files, port: number): string {
 }
 
 function admin(files: Files, args: string[]): string {
-  return execFileSync('mariadb-admin', [`--socket=${files.mysqlSocket}`, '-uroot', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  return execFileSync(
+    resolveCommand('mariadb-admin', clientRemedy),
+    [`--socket=${files.mysqlSocket}`, '-uroot', ...args],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
 }
 
 function sql(files: Files, statements: string): void {
-  execFileSync('mariadb', [`--socket=${files.mysqlSocket}`, '-uroot'], {
+  execFileSync(resolveCommand('mariadb', clientRemedy), [`--socket=${files.mysqlSocket}`, '-uroot'], {
     input: statements,
     stdio: ['pipe', 'ignore', 'pipe'],
   })
@@ -90,26 +107,31 @@ export async function startMariadb(files: Files, port: number, log: (line: strin
     log('mariadb: initialising the data directory')
     mkdirSync(files.mysqlData, { recursive: true })
     execFileSync(
-      'mariadb-install-db',
+      resolveCommand('mariadb-install-db', serverRemedy),
       [`--defaults-file=${files.mysqlCnf}`, '--auth-root-authentication-method=socket', '--skip-test-db'],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )
   }
   const out = openSync(files.mysqlLog, 'a')
-  const child = spawn('mariadbd', [`--defaults-file=${files.mysqlCnf}`], {
-    detached: true,
+  // by the path the package check found: /usr/sbin is often not on a non-root user's PATH
+  const daemon = spawnDetached('mariadbd', [`--defaults-file=${files.mysqlCnf}`], {
+    remedy: serverRemedy,
     stdio: ['ignore', out, out],
   })
-  child.unref()
   const started = Date.now()
   for (;;) {
     try {
       admin(files, ['ping'])
       break
     } catch {
-      if (child.exitCode !== null || Date.now() - started > 30_000) {
-        throw new Error(`mariadb did not start within 30 s; see ${files.mysqlLog}`)
+      if (daemon.error) throw daemon.error
+      if (daemon.child.exitCode !== null) {
+        throw new Error(
+          `mariadbd exited with code ${daemon.child.exitCode} while starting; see ${files.mysqlLog}`,
+        )
       }
+      if (Date.now() - started > 30_000)
+        throw new Error(`mariadb did not start within 30 s; see ${files.mysqlLog}`)
       await sleep(100)
     }
   }

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { type ChildProcess, execFileSync, type StdioOptions, spawn } from 'node:child_process'
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 
 export function readPid(file: string): number | undefined {
   if (!existsSync(file)) return undefined
@@ -55,10 +56,103 @@ export async function checkPortFree(port: number): Promise<{ free: true } | { fr
   return { free: false, holder }
 }
 
-export function which(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin'])) {
-    const p = `${dir}/${cmd}`
-    if (dir && existsSync(p)) return p
+/**
+ * Where Debian installs programs. A non-root user's PATH often lacks the sbin ones
+ * (mariadbd is /usr/sbin/mariadbd), so lookups try these after PATH.
+ */
+export const systemBinDirs = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
+
+export interface LookupOptions {
+  /** The PATH to search first (default: this process's). */
+  path?: string
+  /** Searched after PATH (default: `systemBinDirs`). */
+  fallbackDirs?: readonly string[]
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK)
+    return statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The absolute path of an executable `cmd`: PATH first, then the system directories. The
+ * package check and every spawn of the stack use it, so what the check finds is what runs.
+ */
+export function which(cmd: string, options: LookupOptions = {}): string | undefined {
+  if (cmd.includes('/')) return isExecutableFile(cmd) ? cmd : undefined
+  const path = options.path ?? process.env.PATH ?? ''
+  for (const dir of [...path.split(':'), ...(options.fallbackDirs ?? systemBinDirs)]) {
+    if (dir && isExecutableFile(join(dir, cmd))) return join(dir, cmd)
   }
   return undefined
+}
+
+export class StackSpawnError extends Error {
+  readonly code = 'STACK_SPAWN_FAILED'
+  readonly retriable = false
+  constructor(
+    /** The program as the stack names it (`mariadbd`). */
+    readonly command: string,
+    /** The file it tried to run, when the lookup found one. */
+    readonly file: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** The absolute path of `command`, or a StackSpawnError naming it and `remedy`. */
+export function resolveCommand(command: string, remedy: string, lookup: LookupOptions = {}): string {
+  const file = which(command, lookup)
+  if (file) return file
+  const dirs = [
+    ...(lookup.path ?? process.env.PATH ?? '').split(':'),
+    ...(lookup.fallbackDirs ?? systemBinDirs),
+  ]
+  throw new StackSpawnError(
+    command,
+    undefined,
+    `cannot start ${command}: no executable ${command} on PATH or in ${[...new Set(dirs.filter(Boolean))].join(', ')}; ${remedy}`,
+  )
+}
+
+export interface DetachedProcess {
+  child: ChildProcess
+  /** Set once spawn reports that the program could not be started (checked by the caller's wait loop). */
+  readonly error: StackSpawnError | undefined
+}
+
+/**
+ * Starts a long-running program in its own process group, by the path `which` finds. A
+ * spawn failure (a missing interpreter, no permission) becomes `error`, naming the program
+ * and `remedy`, instead of an unhandled 'error' event that ends the caller.
+ */
+export function spawnDetached(
+  command: string,
+  args: string[],
+  options: { remedy: string; stdio: StdioOptions; lookup?: LookupOptions },
+): DetachedProcess {
+  const file = resolveCommand(command, options.remedy, options.lookup)
+  const child = spawn(file, args, { detached: true, stdio: options.stdio })
+  child.unref()
+  let error: StackSpawnError | undefined
+  child.once('error', (cause) => {
+    error = new StackSpawnError(
+      command,
+      file,
+      `cannot start ${command} (${file}): ${cause.message}; ${options.remedy}`,
+      { cause },
+    )
+  })
+  return {
+    child,
+    get error() {
+      return error
+    },
+  }
 }
