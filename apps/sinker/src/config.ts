@@ -58,6 +58,9 @@ export interface SinkerConfig {
 
 export type ConfigResult = { ok: true; config: Readonly<SinkerConfig> } | { ok: false; errors: string[] }
 
+/** The longest default spacing of a table's loads (StarRocks target). */
+const defaultMaxTableIntervalMs = 1000
+
 const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v))
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -246,11 +249,23 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv): ConfigResult 
 
   const f = c.obj(raw, 'flush', 'config')
   c.known(f, 'flush', ['rows', 'bytes', 'intervalMs', 'minTableIntervalMs', 'memoryBudgetBytes'])
+  const intervalMs = c.int(f, 'intervalMs', 'flush', 1000, 10)
   const flush = {
     rows: c.int(f, 'rows', 'flush', 100_000, 1),
     bytes: c.int(f, 'bytes', 'flush', 64 * 1024 * 1024, 1024),
-    intervalMs: c.int(f, 'intervalMs', 'flush', 1000, 10),
-    minTableIntervalMs: c.int(f, 'minTableIntervalMs', 'flush', 0, 0),
+    intervalMs,
+    // StarRocks: one load of a table per flush interval, however many partitions feed it
+    // (each load is a new version of every tablet it touches: "too many versions"), but at
+    // most 1 s apart by default: the spacing applies to every load, also to batches cut by
+    // size or by the memory budget, and a long interval would throttle a burst to one
+    // flush.rows batch per interval. MySQL has no such cost.
+    minTableIntervalMs: c.int(
+      f,
+      'minTableIntervalMs',
+      'flush',
+      target.kind === 'mysql' ? 0 : Math.min(intervalMs, defaultMaxTableIntervalMs),
+      0,
+    ),
     memoryBudgetBytes: c.int(f, 'memoryBudgetBytes', 'flush', 512 * 1024 * 1024, 1024 * 1024),
   }
   if (flush.bytes > flush.memoryBudgetBytes)

@@ -55,4 +55,18 @@ describe('sinker configuration', () => {
     )
     expect(errors.join('\n')).not.toContain('pw-secret')
   })
+
+  it('spaces the loads of a table by the flush interval on StarRocks (at most 1 s), not on MySQL', () => {
+    const flushOf = (raw: Record<string, unknown>) => {
+      const r = buildConfig(raw, env)
+      if (!r.ok) throw new Error(r.errors.join('\n'))
+      return r.config.flush
+    }
+    expect(flushOf(valid).minTableIntervalMs).toBe(1000)
+    expect(flushOf({ ...valid, flush: { intervalMs: 300 } }).minTableIntervalMs).toBe(300)
+    expect(flushOf({ ...valid, flush: { intervalMs: 60_000 } }).minTableIntervalMs).toBe(1000)
+    expect(flushOf({ ...valid, flush: { minTableIntervalMs: 0 } }).minTableIntervalMs).toBe(0)
+    const mysqlTarget = { kind: 'mysql', host: 'db', database: 'ods', user: 'u', password: 'pw-mysql' }
+    expect(flushOf({ ...valid, target: mysqlTarget }).minTableIntervalMs).toBe(0)
+  })
 })

@@ -3,7 +3,8 @@
 //
 //   created ─(fetch committed offset + plan metadata)→ ready ─ingest→ open batch ─cut→ queued
 //   ready ─(stream change past the snapshot gate, or the table's batch topics not caught up
-//          since the change was fetched: catch-up.ts)→ holding (partition paused)
+//          since the change was fetched: catch-up.ts)→ holding (the open batch stays open;
+//          the partition is paused behind an open snapshot or past 16 MiB held)
 //   holding ─(gate moved / batch topics caught up)→ ready
 //   any ─(rebalance: generation changes)→ abandoned (nothing more is committed for it)
 //
@@ -304,10 +305,10 @@ export function createSinker(o: SinkerOptions) {
     const held = w.held.length > 0
     const behind = !held && stream && !w.batcher.replaying && behindBatchTopics(table, src.topic, ticket)
     if (held || behind || (!w.batcher.replaying && gate.mustHold(table, src.headers))) {
-      if (w.held.length === 0) {
-        enqueue(w, w.batcher.cutNow())
-        w.heldSince ??= now()
-      }
+      // the open batch stays open: it ends before the held message, the held messages join
+      // it (or the next one) in order once released, and the interval or a threshold cuts it
+      // as usual. Cutting here made every fetch a load (one catch-up wait per fetch).
+      w.heldSince ??= now()
       w.held.push({ src, ticket })
       w.heldBytes += size
       // a catch-up wait is short (one end-offset request): the partition keeps fetching
@@ -489,7 +490,9 @@ export function createSinker(o: SinkerOptions) {
     let held = 0
     for (const w of workers.values()) {
       if (w.gen !== generation) continue
-      enqueue(w, w.batcher.cutIfDue(t))
+      // while the previous batch is still queued or loading (a table's load slot, a slow
+      // target), the open batch keeps growing instead of queueing one small batch per interval
+      if (w.queued === 0) enqueue(w, w.batcher.cutIfDue(t))
       held += w.held.length
       reportLongHold(w, t)
       if (w.committed >= 0n)
