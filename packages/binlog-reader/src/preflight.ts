@@ -2,7 +2,8 @@
 // `ops-cli doctor` prints them; a reader does not need them to run.
 
 import { optionError } from './errors.ts'
-import { type ControlConnection, connectControl } from './reader/control.ts'
+import { connectControl } from './reader/control.ts'
+import type { QueryRunner } from './render/select.ts'
 import type { ConnectionOptions } from './types.ts'
 
 export type FindingSeverity = 'error' | 'warning' | 'info'
@@ -24,7 +25,7 @@ export interface PreflightOptions {
 
 type Vars = Record<string, string | null>
 
-async function variables(conn: ControlConnection): Promise<Vars> {
+async function variables(conn: QueryRunner): Promise<Vars> {
   const [rows] = await conn.query(
     `SHOW GLOBAL VARIABLES WHERE Variable_name IN ('log_bin','binlog_format','binlog_row_image','binlog_row_metadata',
       'server_id','binlog_expire_logs_seconds','expire_logs_days','binlog_transaction_compression',
@@ -72,99 +73,105 @@ export async function preflight(
   if (options.serverId !== undefined && (!Number.isInteger(options.serverId) || options.serverId < 1)) {
     throw optionError('options.serverId', 'a positive integer', options.serverId)
   }
-  const minRetention = options.minRetentionSeconds ?? 7 * 86_400
   const conn = await connectControl(connection)
   try {
-    const vars = await variables(conn)
-    const isMariaDb = /mariadb/i.test(vars.version ?? '')
-    const out: PreflightFinding[] = []
-    out.push(equals('log_bin', vars, 'log_bin', 'ON', 'error', 'without a binlog there is nothing to stream'))
-    out.push(
-      equals(
-        'binlog_format',
-        vars,
-        'binlog_format',
-        'ROW',
-        'error',
-        'STATEMENT/MIXED changes carry no row values',
-      ),
-    )
-    out.push(
-      equals(
-        'binlog_row_image',
-        vars,
-        'binlog_row_image',
-        'FULL',
-        'error',
-        'MINIMAL/NOBLOB images omit columns, which would read as NULL',
-      ),
-    )
-    out.push(
-      equals(
-        'binlog_row_metadata',
-        vars,
-        'binlog_row_metadata',
-        'FULL',
-        'warning',
-        'without column names in the binlog the reader refuses tables (decoding from the current catalog mislabels values after DDL)',
-      ),
-    )
-    out.push(...(await privileges(conn)))
-    out.push(...(await serverIdUse(conn, vars, options.serverId)))
-    out.push(retention(vars, isMariaDb, minRetention))
-    const compression = (vars.binlog_transaction_compression ?? 'OFF').toUpperCase()
-    out.push(
-      finding(
-        'binlog_transaction_compression',
-        compression !== 'ON',
-        'error',
-        `binlog_transaction_compression is ${vars.binlog_transaction_compression ?? '(not supported by this server)'}` +
-          (compression === 'ON'
-            ? ': compressed transactions cannot be decoded; the reader stops on them'
-            : ''),
-        "SET GLOBAL binlog_transaction_compression = 'OFF'",
-      ),
-    )
-    const partial = (vars.binlog_row_value_options ?? '').toUpperCase().includes('PARTIAL_JSON')
-    out.push(
-      finding(
-        'binlog_row_value_options',
-        !partial,
-        'error',
-        `binlog_row_value_options is '${vars.binlog_row_value_options ?? ''}'` +
-          (partial ? ': PARTIAL_JSON updates cannot be decoded; the reader stops on them' : ''),
-        "SET GLOBAL binlog_row_value_options = ''",
-      ),
-    )
-    const checksum = (vars.binlog_checksum ?? 'NONE').toUpperCase()
-    out.push(
-      finding(
-        'binlog_checksum',
-        checksum === 'CRC32' || checksum === 'NONE',
-        'error',
-        `binlog_checksum is ${checksum}`,
-        "SET GLOBAL binlog_checksum = 'CRC32'",
-      ),
-    )
-    if (!isMariaDb) {
-      const gtid = (vars.gtid_mode ?? 'OFF').toUpperCase()
-      out.push(
-        finding(
-          'gtid_mode',
-          gtid === 'ON',
-          'warning',
-          `gtid_mode is ${gtid}; without GTIDs checkpoints are file/pos only and do not survive a failover`,
-          'enable GTIDs (gtid_mode=ON, enforce_gtid_consistency=ON)',
-        ),
-      )
-    }
-    return out
+    return await preflightOn(conn, options)
   } finally {
     conn.destroy()
   }
 }
 
-async function privileges(conn: ControlConnection): Promise<PreflightFinding[]> {
+/** The checks, on a connection the caller owns (tests pass a scripted one). */
+export async function preflightOn(
+  conn: QueryRunner,
+  options: PreflightOptions = {},
+): Promise<PreflightFinding[]> {
+  const minRetention = options.minRetentionSeconds ?? 7 * 86_400
+  const vars = await variables(conn)
+  const isMariaDb = /mariadb/i.test(vars.version ?? '')
+  const out: PreflightFinding[] = []
+  out.push(equals('log_bin', vars, 'log_bin', 'ON', 'error', 'without a binlog there is nothing to stream'))
+  out.push(
+    equals(
+      'binlog_format',
+      vars,
+      'binlog_format',
+      'ROW',
+      'error',
+      'STATEMENT/MIXED changes carry no row values',
+    ),
+  )
+  out.push(
+    equals(
+      'binlog_row_image',
+      vars,
+      'binlog_row_image',
+      'FULL',
+      'error',
+      'MINIMAL/NOBLOB images omit columns, which would read as NULL',
+    ),
+  )
+  out.push(
+    equals(
+      'binlog_row_metadata',
+      vars,
+      'binlog_row_metadata',
+      'FULL',
+      'warning',
+      'without column names in the binlog the reader refuses tables (decoding from the current catalog mislabels values after DDL)',
+    ),
+  )
+  out.push(...(await privileges(conn)))
+  out.push(...(await serverIdUse(conn, vars, options.serverId)))
+  out.push(retention(vars, isMariaDb, minRetention))
+  const compression = (vars.binlog_transaction_compression ?? 'OFF').toUpperCase()
+  out.push(
+    finding(
+      'binlog_transaction_compression',
+      compression !== 'ON',
+      'error',
+      `binlog_transaction_compression is ${vars.binlog_transaction_compression ?? '(not supported by this server)'}` +
+        (compression === 'ON' ? ': compressed transactions cannot be decoded; the reader stops on them' : ''),
+      "SET GLOBAL binlog_transaction_compression = 'OFF'",
+    ),
+  )
+  const partial = (vars.binlog_row_value_options ?? '').toUpperCase().includes('PARTIAL_JSON')
+  out.push(
+    finding(
+      'binlog_row_value_options',
+      !partial,
+      'error',
+      `binlog_row_value_options is '${vars.binlog_row_value_options ?? ''}'` +
+        (partial ? ': PARTIAL_JSON updates cannot be decoded; the reader stops on them' : ''),
+      "SET GLOBAL binlog_row_value_options = ''",
+    ),
+  )
+  const checksum = (vars.binlog_checksum ?? 'NONE').toUpperCase()
+  out.push(
+    finding(
+      'binlog_checksum',
+      checksum === 'CRC32' || checksum === 'NONE',
+      'error',
+      `binlog_checksum is ${checksum}`,
+      "SET GLOBAL binlog_checksum = 'CRC32'",
+    ),
+  )
+  if (!isMariaDb) {
+    const gtid = (vars.gtid_mode ?? 'OFF').toUpperCase()
+    out.push(
+      finding(
+        'gtid_mode',
+        gtid === 'ON',
+        'warning',
+        `gtid_mode is ${gtid}; without GTIDs checkpoints are file/pos only and do not survive a failover`,
+        'enable GTIDs (gtid_mode=ON, enforce_gtid_consistency=ON)',
+      ),
+    )
+  }
+  return out
+}
+
+async function privileges(conn: QueryRunner): Promise<PreflightFinding[]> {
   const [rows] = await conn.query('SHOW GRANTS')
   const grants = (rows as Array<Record<string, string>>)
     .map((r) => Object.values(r)[0] ?? '')
@@ -203,7 +210,7 @@ async function privileges(conn: ControlConnection): Promise<PreflightFinding[]> 
 }
 
 async function serverIdUse(
-  conn: ControlConnection,
+  conn: QueryRunner,
   vars: Vars,
   serverId: number | undefined,
 ): Promise<PreflightFinding[]> {

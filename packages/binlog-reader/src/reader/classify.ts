@@ -60,13 +60,11 @@ export function classifyError(raw: unknown, position: BinlogPosition, serverId: 
       at,
     )
   }
-  if (/TRANSACTION_PAYLOAD_EVENT|PARTIAL_UPDATE_ROWS_EVENT/.test(message)) {
-    return new BinlogError(
-      'BINLOG_UNSUPPORTED',
-      `${message} This reader refuses to continue rather than drop those rows.`,
-      at,
-    )
-  }
+  // zongji reports these once per instance (then drops their rows) before any filtering
+  if (/TRANSACTION_PAYLOAD_EVENT/.test(message))
+    return undecodableEventError('transactionpayload', position, raw)
+  if (/PARTIAL_UPDATE_ROWS_EVENT/.test(message))
+    return undecodableEventError('partialupdaterows', position, raw)
   if (err.errno !== undefined && privilegeErrnos.has(err.errno)) {
     return new BinlogError(
       'BINLOG_SERVER',
@@ -90,4 +88,44 @@ export function classifyError(raw: unknown, position: BinlogPosition, serverId: 
     })
   }
   return new BinlogError('BINLOG_PARSE', `binlog decoding failed: ${message}`, at)
+}
+
+const undecodable = {
+  transactionpayload: {
+    event: 'TRANSACTION_PAYLOAD_EVENT',
+    setting: 'binlog_transaction_compression=ON',
+    what: 'a compressed transaction',
+    remedy: 'SET GLOBAL binlog_transaction_compression = OFF (MySQL 8.0.20+)',
+  },
+  partialupdaterows: {
+    event: 'PARTIAL_UPDATE_ROWS_EVENT',
+    setting: 'binlog_row_value_options=PARTIAL_JSON',
+    what: 'a partial JSON update (only the changed paths of the document, no whole row)',
+    remedy: "SET GLOBAL binlog_row_value_options = '' (turns PARTIAL_JSON off)",
+  },
+} as const
+
+/**
+ * BINLOG_UNSUPPORTED for events zongji cannot decode: it would warn once and drop their
+ * rows. Names the setting, the position and the remedy; not retriable.
+ */
+export function undecodableEventError(
+  eventName: keyof typeof undecodable,
+  position: BinlogPosition,
+  cause?: unknown,
+): BinlogError {
+  const u = undecodable[eventName]
+  return new BinlogError(
+    'BINLOG_UNSUPPORTED',
+    `the server sent a ${u.event} (${u.setting}) after ${describePosition(position)}: ${u.what} cannot be ` +
+      `decoded, so the reader stops rather than drop those rows. ${u.remedy} on the server and in its ` +
+      'configuration, then take a new snapshot of the captured tables and start the stream from the snapshot position',
+    {
+      ...(cause !== undefined ? { cause } : {}),
+      retriable: false,
+      binlogFile: position.file,
+      binlogPos: position.pos,
+      gtid: position.gtid,
+    },
+  )
 }

@@ -49,32 +49,50 @@ async function one<T>(conn: ControlConnection, sql: string, params: unknown[] = 
   return (rows as T[])[0]
 }
 
-/** Version, flavour, and the zone TIMESTAMPs are shown in unless the caller chose one. */
+/**
+ * Version, flavour, and the zone TIMESTAMPs are shown in unless the caller chose one: the
+ * server's time_zone, or its system_time_zone for 'SYSTEM'. The name is used only when the
+ * zone database gives it the offset the server has right now: system_time_zone is often an
+ * abbreviation, and ICU reads 'CST' as US Central while on Alibaba RDS in China it is
+ * +08:00. Otherwise the server's current offset is used, with a warning.
+ */
 export async function readServerFacts(conn: ControlConnection, logger: Logger): Promise<ServerFacts> {
-  const row = await one<{ v: string; tz: string; sys: string; off_s: string | number }>(
+  const row = await one<{
+    v: string
+    tz: string
+    sys: string
+    off_s: string | number
+    now_s: string | number
+  }>(
     conn,
-    'SELECT VERSION() AS v, @@time_zone AS tz, @@system_time_zone AS sys, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW()) AS off_s',
+    'SELECT VERSION() AS v, @@time_zone AS tz, @@system_time_zone AS sys, ' +
+      'TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW()) AS off_s, UNIX_TIMESTAMP() AS now_s',
   )
   if (!row) throw new BinlogError('BINLOG_SERVER', 'the server answered no version')
   const isMariaDb = /mariadb/i.test(row.v)
   const candidate = row.tz === 'SYSTEM' ? row.sys : row.tz
-  let timeZone = candidate
+  const seconds = Number(row.off_s)
+  let named: number | undefined
   try {
-    createZoneConverter(candidate)
+    named = createZoneConverter(candidate).offsetAt(Math.floor(Number(row.now_s)))
   } catch {
-    // e.g. 'CST': an abbreviation no zone database resolves; follow the current offset
-    const seconds = Number(row.off_s)
-    const sign = seconds < 0 ? '-' : '+'
-    const abs = Math.abs(seconds)
-    timeZone = `${sign}${String(Math.floor(abs / 3600)).padStart(2, '0')}:${String(Math.floor((abs % 3600) / 60)).padStart(2, '0')}`
-    logger.warn(
-      'server time zone is not a zone name; TIMESTAMP uses its current offset (set options.timeZone)',
-      {
-        serverZone: candidate,
-        offset: timeZone,
-      },
-    )
+    // not a zone name at all (RangeError from Intl)
   }
+  if (named !== undefined && Math.round((named - seconds) / 60) === 0) {
+    return { version: row.v, isMariaDb, timeZone: candidate }
+  }
+  const sign = seconds < 0 ? '-' : '+'
+  const abs = Math.abs(seconds)
+  const timeZone = `${sign}${String(Math.floor(abs / 3600)).padStart(2, '0')}:${String(Math.floor((abs % 3600) / 60)).padStart(2, '0')}`
+  logger.warn(
+    "server time zone is not a zone name with the server's current offset; TIMESTAMP uses that offset, which " +
+      'does not follow daylight saving (set options.timeZone)',
+    {
+      serverZone: candidate,
+      offset: timeZone,
+      ...(named !== undefined ? { zoneNameOffsetSeconds: named } : {}),
+    },
+  )
   return { version: row.v, isMariaDb, timeZone }
 }
 

@@ -20,7 +20,7 @@ import { BinlogError } from '../errors.ts'
 import { mysqlTypes, specFromTableMap } from '../render/column-spec.ts'
 import type { RenderedRow } from '../render/raw-json.ts'
 import type { ValueRenderer } from '../render/renderer.ts'
-import { classifyError } from './classify.ts'
+import { classifyError, undecodableEventError } from './classify.ts'
 import { isStatementDml, parseDdl } from './ddl.ts'
 import type { BinlogPosition, ReaderEvent } from './events.ts'
 import type { PositionTracker } from './position-tracker.ts'
@@ -243,16 +243,7 @@ export class Session {
         return
       case 'transactionpayload':
       case 'partialupdaterows':
-        throw new BinlogError(
-          'BINLOG_UNSUPPORTED',
-          `the server sent a ${e.getEventName()} event (binlog_transaction_compression or ` +
-            'binlog_row_value_options=PARTIAL_JSON), which cannot be decoded; refusing rather than dropping rows',
-          {
-            retriable: false,
-            binlogFile: config.tracker.committed.file,
-            binlogPos: config.tracker.committed.pos,
-          },
-        )
+        throw undecodableEventError(e.getEventName() as 'partialupdaterows', config.tracker.committed)
       default:
         return
     }

@@ -49,6 +49,11 @@ describe('binlog reader events', () => {
     const stats = reader.stats()
     expect(stats.rowsDelivered).toBe(4)
     expect(stats.transactions).toBe(3)
+    // no timeZone option: TIMESTAMPs are shown in the server's zone
+    const [zone] = await db.query<Array<{ z: string }>>(
+      "SELECT IF(@@time_zone = 'SYSTEM', @@system_time_zone, @@time_zone) AS z",
+    )
+    expect(stats.timeZone).toBe(zone?.z)
   })
 
   it('reports DDL as events and never mislabels a value across added, dropped and reordered columns', async () => {
