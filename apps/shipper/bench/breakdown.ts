@@ -1,15 +1,14 @@
-// Where the time goes: the source pipeline (reader → matcher → encoder → delivery loop)
+// Where the time goes: the source runner (reader → matcher → encoder → delivery loop)
 // with Kafka replaced by a send that only counts, once with the real envelope cipher and
 // once with a pass-through one, over the same 100k-row bulk binlog.
 // Run: pnpm exec tsx bench/breakdown.ts
 
 import { createChangeEncoder } from '@sync/change-message'
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
-import { createFileCheckpointStore } from '@sync/delivery'
-import { createMetricsRegistry, createMetricsSink, silentLogger } from '@sync/service-kit'
+import { createFileCheckpointStore, createSourceRunner } from '@sync/delivery'
+import { silentLogger } from '@sync/service-kit'
+import { watchRuleDirectory } from '@sync/table-matcher'
 import { createTestDatabase, readStackEnv } from '@sync/test-kit'
-import { createRuleSource } from '../src/rule-source.ts'
-import { createSourcePipeline } from '../src/source-pipeline.ts'
 import { benchRules } from './bench-setup.ts'
 
 const env = readStackEnv()
@@ -24,24 +23,17 @@ for (let i = 0; i < N; i += 1000)
     `INSERT INTO orders VALUES ${Array.from({ length: 1000 }, (_, j) => `(${i + j + 1}, 1, 'paid', 1.25, 'note number', '2024-03-04 05:06:07', '2024-03-04 05:06:07', 1)`).join(',')}`,
   )
 const dirs = await benchRules(db.name, 'orders', 't')
-const metrics = createMetricsSink(createMetricsRegistry())
 for (const mode of ['encode-only', 'no-encrypt']) {
-  const rules = await createRuleSource({
-    dir: dirs.rules,
-    watch: false,
-    debounceMs: 0,
-    log: silentLogger,
-    metrics,
-  })
+  const rules = await watchRuleDirectory({ dir: dirs.rules, watch: false })
   const cipher =
     mode === 'no-encrypt' ? { sealToJson: (p: string) => p } : createEnvelopeCipher({ key: generateKey(256) })
   let n = 0
   let done: () => void = () => {}
   const fin = new Promise<void>((r) => (done = r))
   const t0 = performance.now()
-  const p = createSourcePipeline({
-    source: {
-      id: 'x' + mode,
+  const p = createSourceRunner({
+    id: 'x' + mode,
+    reader: {
       connection: {
         host: env.mysql.host,
         port: env.mysql.port,
@@ -49,11 +41,10 @@ for (const mode of ['encode-only', 'no-encrypt']) {
         password: env.mysqlRepl.password,
       },
       serverId: 7300000 + Math.floor(Math.random() * 1000),
-      start: { file: s!.File, pos: Number(s!.Position) },
-      rulesDir: dirs.rules,
       highWaterMark: 10000,
     },
-    rules,
+    start: { file: s!.File, pos: Number(s!.Position) },
+    matcher: rules.matcher,
     encoder: createChangeEncoder({ cipher }),
     send: async (m) => {
       n += m.length
@@ -63,7 +54,6 @@ for (const mode of ['encode-only', 'no-encrypt']) {
     batch: { maxMessages: 5000, maxBytes: 4 << 20 },
     checkpointIntervalMs: 1000,
     log: silentLogger,
-    metrics,
     now: Date.now,
   })
   void p.run()

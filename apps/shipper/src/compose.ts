@@ -1,18 +1,23 @@
 // Wires the packages into a running shipper: rules → matcher per rule directory, one
-// envelope cipher and encoder, one Kafka producer, one pipeline per source, the ops server.
+// envelope cipher and encoder, one Kafka producer, one source runner per source, the ops
+// server, and a small MySQL pool per source for catalog questions (its tables, which
+// columns are binary).
 
-import type { BinlogPosition } from '@sync/binlog-reader'
+import type { BinlogPosition, BinlogReaderOptions } from '@sync/binlog-reader'
 import { createChangeEncoder } from '@sync/change-message'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
 import {
+  type Backoff,
   type CheckpointStore,
   createBinaryColumnCatalog,
   createFileCheckpointStore,
   createKafkaCheckpointStore,
   createKafkaSender,
+  createSourceRunner,
   type DeliveredBatch,
   type KafkaSender,
   listSourceTables,
+  type SourceRunner,
 } from '@sync/delivery'
 import {
   createMetricsRegistry,
@@ -22,11 +27,12 @@ import {
   type MetricsRegistry,
   startOpsServer,
 } from '@sync/service-kit'
+import type { RuleDirectory } from '@sync/table-matcher'
 import mysql, { type Pool } from 'mysql2/promise'
 import type { ShipperConfig, SourceConfig } from './config.ts'
-import { createRuleSource, type RuleSource } from './rule-source.ts'
+import { openRuleDirectory } from './rules.ts'
 import { metricHelp } from './shipper-metrics.ts'
-import { createSourcePipeline, type SourcePipeline, type SourcePipelineOptions } from './source-pipeline.ts'
+import { sourceMetrics } from './source-metrics.ts'
 
 export interface ShipperDeps {
   log: Logger
@@ -34,8 +40,12 @@ export interface ShipperDeps {
   now?: () => number
   /** Serve /metrics and /healthz (default true). */
   opsServer?: boolean
-  reader?: SourcePipelineOptions['reader']
-  retry?: SourcePipelineOptions['retry']
+  /** Extra reader options (heartbeat, reconnect) for tests and tuning. */
+  reader?: Partial<Omit<BinlogReaderOptions, 'connection' | 'serverId' | 'start' | 'tables'>>
+  /** Backoff of a failed Kafka send. */
+  retry?: Backoff
+  /** Backoff of a source whose reader cannot start. */
+  startRetry?: Backoff
   onDelivered?(sourceId: string, batch: DeliveredBatch<BinlogPosition>): void
 }
 
@@ -48,7 +58,7 @@ export interface Shipper {
   health(): HealthReport
   readonly registry: MetricsRegistry
   readonly opsPort: number | undefined
-  readonly pipelines: readonly SourcePipeline[]
+  readonly sources: readonly SourceRunner[]
 }
 
 export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Promise<Shipper> {
@@ -57,10 +67,9 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
   const registry = deps.registry ?? createMetricsRegistry({ prefix: 'sync_' })
   const metrics = createMetricsSink(registry, metricHelp)
 
-  // One small pool per source for catalog questions (its tables), apart from the binlog stream
   const pools = new Map(config.sources.map((s) => [s.id, sourcePool(s)]))
   const closePools = () => Promise.all([...pools.values()].map((p) => p.end().catch(() => {})))
-  const ruleSources = new Map<string, RuleSource>()
+  const ruleDirs = new Map<string, RuleDirectory>()
   try {
     for (const dir of new Set(config.sources.map((s) => s.rulesDir))) {
       const sources = config.sources.filter((s) => s.rulesDir === dir)
@@ -68,10 +77,10 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
         const lists = await Promise.all(sources.map((s) => listSourceTables(pools.get(s.id) as Pool)))
         return lists.flat()
       }
-      ruleSources.set(dir, await createRuleSource({ dir, ...config.rules, log, metrics, knownTables }))
+      ruleDirs.set(dir, await openRuleDirectory({ dir, ...config.rules, log, metrics, knownTables }))
     }
   } catch (err) {
-    for (const r of ruleSources.values()) r.close()
+    for (const r of ruleDirs.values()) r.close()
     await closePools()
     throw err
   }
@@ -95,19 +104,28 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
     return store
   }
 
-  const pipelines = config.sources.map((source) => {
+  const runners = config.sources.map((source) => {
     const slog = log.child({ source: source.id })
-    const rules = ruleSources.get(source.rulesDir) as RuleSource
-    const p = createSourcePipeline({
-      source,
-      rules,
+    const rules = ruleDirs.get(source.rulesDir) as RuleDirectory
+    const runner = createSourceRunner({
+      id: source.id,
+      reader: {
+        ...deps.reader,
+        connection: source.connection,
+        serverId: source.serverId,
+        ...(source.timeZone !== undefined ? { timeZone: source.timeZone } : {}),
+        highWaterMark: source.highWaterMark,
+        logger: slog,
+        metrics,
+      },
+      start: source.start,
+      matcher: rules.matcher,
       encoder,
       send: (m) => sender.send(m),
       store: checkpointStore(source.id),
       batch: config.batch,
       checkpointIntervalMs: config.checkpoint.intervalMs,
       log: slog,
-      metrics,
       now,
       binaryColumns: createBinaryColumnCatalog({
         conn: pools.get(source.id) as Pool,
@@ -116,19 +134,25 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
             table: `${database}.${table}`,
           }),
       }),
-      ...(deps.reader ? { reader: deps.reader } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
-      ...(deps.onDelivered
-        ? { onDelivered: (b: DeliveredBatch<BinlogPosition>) => deps.onDelivered?.(source.id, b) }
-        : {}),
+      ...(deps.startRetry ? { startRetry: deps.startRetry } : {}),
+      report: sourceMetrics(
+        source.id,
+        metrics,
+        deps.onDelivered ? (b) => deps.onDelivered?.(source.id, b) : undefined,
+      ),
     })
-    rules.onReload(() => p.requestRestart('rules reloaded'))
-    return p
+    // the reader memoises its table filter: a new rule set needs a new reader
+    rules.onReload(() => runner.requestRestart('rules reloaded'))
+    return runner
   })
+  registry.gauge('shipper_seconds_behind_source', metricHelp.shipper_seconds_behind_source as string, () =>
+    runners.map((r) => ({ labels: { source: r.id }, value: r.secondsBehind() })),
+  )
 
   const health = (): HealthReport => {
     const checks: HealthReport['checks'] = {}
-    for (const p of pipelines) {
+    for (const p of runners) {
       const h = p.health()
       checks[`source:${p.id}`] = { ok: h.ok, detail: `${p.state()}: ${h.detail}` }
     }
@@ -151,11 +175,11 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
         })
   if (ops) log.info('ops server listening', { port: ops.port, paths: ['/metrics', '/healthz'] })
 
-  const outcomes = pipelines.map((p) => p.run())
+  const outcomes = runners.map((p) => p.run())
   let closing: Promise<void> | undefined
   const closeAll = () => {
     closing ??= (async () => {
-      for (const r of ruleSources.values()) r.close()
+      for (const r of ruleDirs.values()) r.close()
       await sender.close()
       await Promise.all(storeClosers.map((close) => close()))
       await closePools()
@@ -170,7 +194,7 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
   // A dead source leaves the others running; only when none is left does the shipper end
   for (const [i, o] of outcomes.entries()) {
     void o.then((r) => {
-      if (r === 'failed') log.error('a source has stopped; the others continue', { source: pipelines[i]?.id })
+      if (r === 'failed') log.error('a source has stopped; the others continue', { source: runners[i]?.id })
     })
   }
 
@@ -180,26 +204,23 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
       let timer: ReturnType<typeof setTimeout> | undefined
       const deadline = new Promise<false>((resolve) => {
         timer = setTimeout(() => {
-          for (const p of pipelines) p.abort()
+          for (const p of runners) p.abort()
           resolve(false)
         }, deadlineMs)
       })
-      const clean = await Promise.race([
-        Promise.all(pipelines.map((p) => p.stop())).then(() => true),
-        deadline,
-      ])
+      const clean = await Promise.race([Promise.all(runners.map((p) => p.stop())).then(() => true), deadline])
       clearTimeout(timer)
-      await Promise.all(pipelines.map((p) => p.stop()))
+      await Promise.all(runners.map((p) => p.stop()))
       await closeAll()
       return clean
     },
     async reloadRules(reason) {
-      await Promise.all([...ruleSources.values()].map((r) => r.reload(reason)))
+      await Promise.all([...ruleDirs.values()].map((r) => r.reload(reason)))
     },
     health,
     registry,
     opsPort: ops?.port,
-    pipelines,
+    sources: runners,
   }
 }
 

@@ -1,6 +1,7 @@
 // @sync/delivery: binlog row events → encrypted Kafka messages (change builder), delivered
 // in source order with one batch in flight (delivery loop) through a kafkajs sender, and
-// checkpoints of acknowledged transaction ends (checkpoint writer over a file or Kafka store).
+// checkpoints of acknowledged transaction ends (checkpoint writer over a file or Kafka store);
+// the source runner puts them together for one binlog source.
 
 export {
   type BinaryColumnCatalog,
@@ -60,4 +61,14 @@ export {
   type KafkaSenderOptions,
 } from './kafka-sender.ts'
 export type { KafkaSettings } from './kafka-settings.ts'
+export { createEventHandler, type EventHandler, type EventHandlerOptions } from './source-events.ts'
+export type { SourceLogger, SourceRunnerReport, SourceState } from './source-report.ts'
+export {
+  type Backoff,
+  createSourceRunner,
+  defaultStartRetry,
+  type SourceReader,
+  type SourceRunner,
+  type SourceRunnerOptions,
+} from './source-runner.ts'
 export { listSourceTables, type SourceTable, systemSchemas } from './source-tables.ts'

@@ -31,3 +31,9 @@ export {
   type TableMatcherOptions,
 } from './table-matcher.ts'
 export type { TablePlan, UnmappedColumnEvent } from './table-plan.ts'
+export {
+  type ReloadResult,
+  type RuleDirectory,
+  type WatchRuleDirectoryOptions,
+  watchRuleDirectory,
+} from './watch-rule-directory.ts'

@@ -149,7 +149,7 @@ describe('bad states', () => {
     const { shipper, lines } = await start(
       stackConfig({ rulesDir, checkpointDir: await tempDir('cp'), key, sources }),
     )
-    await waitFor(() => shipper.pipelines.find((p) => p.id === 'purged')?.state() === 'failed', {
+    await waitFor(() => shipper.sources.find((p) => p.id === 'purged')?.state() === 'failed', {
       what: 'purged source failed',
     })
     await waitFor(() => shipper.health().checks['source:good']?.ok, {

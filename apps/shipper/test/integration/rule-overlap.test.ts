@@ -109,6 +109,6 @@ describe('overlapping rules are refused at load time', () => {
       ['order_org1_202401', 2],
     ])
     expect(shipper.health().checks['source:src1']).toMatchObject({ ok: true })
-    expect(shipper.pipelines[0]?.state()).toBe('running')
+    expect(shipper.sources[0]?.state()).toBe('running')
   })
 })

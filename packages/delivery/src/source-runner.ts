@@ -4,14 +4,18 @@
 // the reader is restarted (a reloaded rule set: the reader memoises its table filter, so a
 // new reader is the only way to make it ask the new rules; it resumes from the last commit
 // pulled, and the open batch's unfinished transaction is dropped to be read again).
+// starting: the reader cannot start for a retriable reason (server down, refused
+// connection): tried again with exponential backoff until it starts or the source stops.
 // blocked: a row could not be mapped (TM_UNMAPPED_COLUMN with policy "error", TM_AMBIGUOUS):
-// nothing after it is shipped until a rule reload, then the transaction is read again.
+// nothing after it is shipped until a restart is requested (a rule reload), then the
+// transaction is read again.
 // failed: the reader hit a fatal error (purged binlog, refused login, lost privileges);
 // what was complete before it is still delivered and checkpointed.
+// While the open batch is full (Kafka slower than the binlog) no event is pulled, so the
+// reader's queue fills and it pauses its socket: memory stays bounded.
 
 import {
   type BinlogPosition,
-  type BinlogReader,
   type BinlogReaderOptions,
   createBinlogReader,
   isBinlogError,
@@ -19,43 +23,60 @@ import {
   type StartPosition,
 } from '@sync/binlog-reader'
 import type { ChangeEncoder } from '@sync/change-message'
-import {
-  type BinaryColumnCatalog,
-  type CheckpointStore,
-  createChangeBuilder,
-  createCheckpointWriter,
-  createDeliveryLoop,
-  type DeliveredBatch,
-  type OutMessage,
-} from '@sync/delivery'
-import type { SourceConfig } from './config.ts'
-import type { RuleSource } from './rule-source.ts'
-import type { Log, Metrics } from './shipper-metrics.ts'
-import { EventHandler } from './source-events.ts'
+import type { TableMatcher } from '@sync/table-matcher'
+import type { BinaryColumnCatalog } from './binary-columns.ts'
+import { createChangeBuilder } from './change-builder.ts'
+import type { CheckpointStore } from './checkpoint-store.ts'
+import { createCheckpointWriter } from './checkpoint-writer.ts'
+import { createDeliveryLoop, type OutMessage } from './delivery-loop.ts'
+import { DeliveryError } from './errors.ts'
+import { checkOptions, describe } from './options.ts'
+import { createEventHandler } from './source-events.ts'
+import type { SourceLogger, SourceRunnerReport, SourceState } from './source-report.ts'
 
-export type SourceState = 'starting' | 'running' | 'blocked' | 'stopped' | 'failed'
+/** The part of @sync/binlog-reader's reader the runner uses. */
+export interface SourceReader {
+  start(): Promise<void>
+  stop(): Promise<void>
+  events(): AsyncIterator<ReaderEvent>
+  stats(): { queuedEvents: number }
+}
 
-export interface SourcePipelineOptions {
-  source: SourceConfig
-  rules: RuleSource
+export interface Backoff {
+  initialDelayMs: number
+  maxDelayMs: number
+}
+
+export interface SourceRunnerOptions {
+  /** Source id, in log lines and errors. */
+  id: string
+  /** Reader settings (connection, serverId, timeZone, highWaterMark, logger, metrics …). */
+  reader: Omit<BinlogReaderOptions, 'start' | 'tables'>
+  /** Where to start when the store holds no checkpoint. */
+  start: StartPosition
+  /** The rules; read at every row, so a rule reload is seen by the next row. */
+  matcher: TableMatcher
   encoder: ChangeEncoder
+  /** Resolves once Kafka acknowledged every message (a KafkaSender's send). */
   send(messages: readonly OutMessage[]): Promise<void>
   store: CheckpointStore
   batch: { maxMessages: number; maxBytes: number }
   checkpointIntervalMs: number
-  log: Log
-  metrics: Metrics
+  log: SourceLogger
+  /** Clock, ms (checkpoint times, seconds behind). */
   now(): number
-  retry?: { initialDelayMs: number; maxDelayMs: number }
-  /** Extra reader options (heartbeat, reconnect) for tests and tuning. */
-  reader?: Partial<Omit<BinlogReaderOptions, 'connection' | 'serverId' | 'start' | 'tables'>>
-  /** Called after each acknowledged batch (benchmarks measure latency with it). */
-  onDelivered?(batch: DeliveredBatch<BinlogPosition>): void
   /** Binary columns per table, for rules rendering binary values as hex or utf8. */
   binaryColumns?: BinaryColumnCatalog
+  /** Backoff of a failed send (delivery loop). Default 200 ms → 10 s. */
+  retry?: Backoff
+  /** Backoff of a reader that cannot start, and of a failed catalog read. Default 500 ms → 30 s. */
+  startRetry?: Backoff
+  report?: SourceRunnerReport
+  /** Builds the reader; default createBinlogReader. */
+  createReader?(options: BinlogReaderOptions): SourceReader
 }
 
-export interface SourcePipeline {
+export interface SourceRunner {
   readonly id: string
   /** Resolves when the source has stopped ('stopped') or died ('failed'). */
   run(): Promise<'stopped' | 'failed'>
@@ -63,16 +84,72 @@ export interface SourcePipeline {
   stop(): Promise<void>
   /** Gives up on unacknowledged batches (shutdown deadline). */
   abort(): void
+  /** Restarts the reader from the last commit pulled (after a rule reload); unblocks a blocked source. */
   requestRestart(reason: string): void
   state(): SourceState
   health(): { ok: boolean; detail: string }
+  /**
+   * Source time of the last acknowledged transaction (or of the first event pulled) behind
+   * now, in seconds; 0 when nothing is waiting to be read or delivered.
+   */
+  secondsBehind(): number
+  /** The last checkpoint written. */
+  checkpoint(): { position: BinlogPosition; savedAt: number } | undefined
 }
 
-const SIGNAL = Symbol('signal')
+const optionKeys = [
+  'id',
+  'reader',
+  'start',
+  'matcher',
+  'encoder',
+  'send',
+  'store',
+  'batch',
+  'checkpointIntervalMs',
+  'log',
+  'now',
+  'binaryColumns',
+  'retry',
+  'startRetry',
+  'report',
+  'createReader',
+]
+export const defaultStartRetry: Backoff = { initialDelayMs: 500, maxDelayMs: 30_000 }
 
-export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
-  const { source, log, metrics } = o
-  const labels = { source: source.id }
+const SIGNAL = Symbol('signal')
+type Outcome = 'stop' | 'restart' | { error: unknown }
+
+const backoffDelay = (b: Backoff, attempt: number) =>
+  Math.min(b.maxDelayMs, b.initialDelayMs * 2 ** Math.min(attempt - 1, 30))
+
+function checkBackoff(name: string, b: Backoff | undefined): void {
+  if (b === undefined) return
+  const ok = (v: unknown) => Number.isInteger(v) && (v as number) >= 0
+  if (typeof b !== 'object' || b === null || !ok(b.initialDelayMs) || !ok(b.maxDelayMs)) {
+    throw new DeliveryError(
+      'DELIVERY_OPTIONS',
+      `options.${name} must be { initialDelayMs, maxDelayMs } with integers >= 0, received ${describe(b)}`,
+    )
+  }
+}
+
+export function createSourceRunner(o: SourceRunnerOptions): SourceRunner {
+  checkOptions('createSourceRunner', o, optionKeys)
+  for (const name of ['send', 'now'] as const) {
+    if (typeof o[name] !== 'function')
+      throw new DeliveryError(
+        'DELIVERY_OPTIONS',
+        `options.${name} must be a function, received ${describe(o[name])}`,
+      )
+  }
+  checkBackoff('retry', o.retry)
+  checkBackoff('startRetry', o.startRetry)
+  const { id, log } = o
+  const report = o.report ?? {}
+  const startRetry = o.startRetry ?? defaultStartRetry
+  const createReader = o.createReader ?? createBinlogReader
+
   let state: SourceState = 'starting'
   let detail = 'starting'
   let stopping = false
@@ -82,7 +159,7 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
   const resetSignal = () => {
     signal = new Promise<typeof SIGNAL>((r) => (wake = () => r(SIGNAL)))
   }
-  let reader: BinlogReader | undefined
+  let reader: SourceReader | undefined
   let runPromise: Promise<'stopped' | 'failed'> | undefined
   let lastAckedEventTime: number | undefined
   let firstPulledTime: number | undefined
@@ -91,14 +168,9 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
     store: o.store,
     intervalMs: o.checkpointIntervalMs,
     now: o.now,
-    onSaved(position, savedAt) {
-      metrics.gauge('shipper_checkpoint_pos', position.pos, labels)
-      const seq = Number(/\.(\d+)$/.exec(position.file)?.[1] ?? Number.NaN)
-      if (Number.isFinite(seq)) metrics.gauge('shipper_checkpoint_file_seq', seq, labels)
-      metrics.gauge('shipper_checkpoint_saved_seconds', Math.floor(savedAt / 1000), labels)
-    },
+    onSaved: (position, savedAt) => report.checkpointSaved?.(position, savedAt),
     onError(error) {
-      metrics.increment('shipper_errors', 1, { ...labels, code: 'SHIP_CHECKPOINT' })
+      report.error?.(codeOf(error, 'DELIVERY_CHECKPOINT'), error)
       log.error('checkpoint write failed; the previous checkpoint stays', { error })
     },
   })
@@ -108,73 +180,52 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
     maxBytes: o.batch.maxBytes,
     ...(o.retry ? { retry: o.retry } : {}),
     onDelivered(batch) {
-      const perRule = new Map<string, number>()
-      for (const m of batch.messages) perRule.set(m.rule, (perRule.get(m.rule) ?? 0) + 1)
-      for (const [rule, n] of perRule) metrics.increment('shipper_rows_sent', n, { ...labels, rule })
-      metrics.increment('shipper_messages_sent', batch.messages.length, labels)
-      metrics.increment('shipper_bytes_sent', batch.bytes, labels)
       if (batch.boundary) {
         lastAckedEventTime = batch.boundary.timestamp
         checkpoints.advance(batch.boundary.position)
       }
-      o.onDelivered?.(batch)
+      report.delivered?.(batch)
     },
     onSendError(error, attempt, delayMs) {
-      metrics.increment('shipper_kafka_send_failures', 1, labels)
-      metrics.increment('shipper_errors', 1, { ...labels, code: 'SHIP_KAFKA' })
+      report.sendFailed?.(error, attempt, delayMs)
+      report.error?.(codeOf(error, 'DELIVERY_KAFKA'), error)
       log.warn('kafka send failed; retrying the batch', { attempt, delayMs, error })
     },
   })
   const builder = createChangeBuilder(
-    o.rules.matcher,
+    o.matcher,
     o.encoder,
     o.binaryColumns ? { binaryColumns: o.binaryColumns } : {},
   )
-  const handler = new EventHandler({
-    sourceId: source.id,
+  const handler = createEventHandler({
     builder,
     delivery,
     log,
-    metrics,
+    report,
     ...(o.binaryColumns ? { binaryColumns: o.binaryColumns } : {}),
   })
-
-  const gaugeTimer = setInterval(() => {
-    const queued = reader?.stats().queuedEvents ?? 0
-    const idle = delivery.idle && queued === 0
-    const since = lastAckedEventTime ?? firstPulledTime
-    const behind = idle || since === undefined ? 0 : Math.max(0, (o.now() - since) / 1000)
-    metrics.gauge('shipper_seconds_behind_source', behind, labels)
-  }, 1000)
-  gaugeTimer.unref?.()
 
   const setState = (s: SourceState, d: string) => {
     state = s
     detail = d
-    metrics.gauge('shipper_source_up', s === 'running' || s === 'blocked' ? 1 : 0, labels)
-    metrics.gauge('shipper_source_blocked', s === 'blocked' ? 1 : 0, labels)
+    report.state?.(s, d)
   }
+  const sleep = (ms: number) =>
+    Promise.race([new Promise((res) => setTimeout(res, ms)), signal]).then(() => undefined)
 
-  const makeReader = (start: StartPosition): BinlogReader =>
-    createBinlogReader({
+  const makeReader = (start: StartPosition): SourceReader =>
+    createReader({
+      logger: log,
       ...o.reader,
-      connection: source.connection,
-      serverId: source.serverId,
       start,
       tables: (db, table) => {
         try {
-          return o.rules.matcher.match(db, table) !== undefined
+          return o.matcher.match(db, table) !== undefined
         } catch {
           return true // decoded, so mapping reports the rule error instead of a silent skip
         }
       },
-      ...(source.timeZone !== undefined ? { timeZone: source.timeZone } : {}),
-      highWaterMark: source.highWaterMark,
-      logger: log,
-      metrics,
     })
-
-  type Outcome = 'stop' | 'restart' | { error: unknown }
 
   /** Waits until the builder can map `event` (a catalog read), retrying a failed read. */
   async function prepare(event: ReaderEvent): Promise<Outcome | undefined> {
@@ -188,9 +239,9 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
         await Promise.race([ready, signal])
       } catch (err) {
         attempt++
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))
-        const code = (err as { code?: string }).code ?? 'ERROR'
-        metrics.increment('shipper_errors', 1, { ...labels, code })
+        const delay = backoffDelay(startRetry, attempt)
+        const code = codeOf(err, 'DELIVERY_SCHEMA')
+        report.error?.(code, err)
         log.warn('table columns cannot be read; retrying', {
           code,
           table: `${event.database}.${event.table}`,
@@ -198,14 +249,14 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
           attempt,
           delayMs: delay,
         })
-        await Promise.race([new Promise((res) => setTimeout(res, delay)), signal])
+        await sleep(delay)
       }
       if (stopping) return 'stop'
       if (restartReason !== undefined) return 'restart'
     }
   }
 
-  async function consume(r: BinlogReader): Promise<Outcome> {
+  async function consume(r: SourceReader): Promise<Outcome> {
     const it = r.events()
     for (;;) {
       if (delivery.full && !stopping && restartReason === undefined)
@@ -230,11 +281,9 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
       try {
         handler.handle(result.value)
       } catch (err) {
+        const code = codeOf(err, 'MAP')
         setState('blocked', `a row cannot be mapped: ${(err as Error).message}`)
-        metrics.increment('shipper_errors', 1, {
-          ...labels,
-          code: String((err as { code?: string }).code ?? 'MAP'),
-        })
+        report.error?.(code, err)
         log.error('source blocked: a row cannot be mapped; fix the rules (reloaded on change or SIGHUP)', {
           code: (err as { code?: string }).code,
           error: (err as Error).message,
@@ -245,7 +294,7 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
     }
   }
 
-  async function startReader(start: StartPosition): Promise<BinlogReader | 'stop' | { error: unknown }> {
+  async function startReader(start: StartPosition): Promise<SourceReader | 'stop' | { error: unknown }> {
     let attempt = 0
     for (;;) {
       if (stopping) return 'stop'
@@ -258,8 +307,8 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
         await r.stop().catch(() => {})
         if (!isBinlogError(err) || !err.retriable) return { error: err }
         attempt++
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))
-        metrics.increment('shipper_errors', 1, { ...labels, code: err.code })
+        const delay = backoffDelay(startRetry, attempt)
+        report.error?.(err.code, err)
         setState('starting', `cannot connect: ${err.message}`)
         log.warn('binlog reader cannot start; retrying', {
           code: err.code,
@@ -267,7 +316,7 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
           attempt,
           delayMs: delay,
         })
-        await Promise.race([new Promise((res) => setTimeout(res, delay)), signal])
+        await sleep(delay)
       }
     }
   }
@@ -276,7 +325,7 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
     let start: StartPosition
     try {
       const saved = await o.store.load()
-      start = saved ? { file: saved.file, pos: saved.pos } : source.start
+      start = saved ? { file: saved.file, pos: saved.pos } : o.start
       log.info('source starting', {
         from: saved ? 'checkpoint' : 'config',
         start,
@@ -297,15 +346,15 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
       await r.stop().catch(() => {})
       delivery.dropUncommitted()
       if (outcome !== 'restart') return finish(outcome)
+      const reason = restartReason ?? 'rules reloaded'
       start = handler.resumePoint() ?? start
-      metrics.increment('shipper_reader_restarts', 1, labels)
-      log.info('binlog reader restarting', { reason: restartReason ?? 'rules reloaded', from: start })
+      report.readerRestarted?.(reason, start)
+      log.info('binlog reader restarting', { reason, from: start })
       setState('starting', 'restarting the reader')
     }
   }
 
   async function finish(outcome: 'stop' | { error: unknown }): Promise<'stopped' | 'failed'> {
-    clearInterval(gaugeTimer)
     await delivery.flush()
     await checkpoints.flush()
     checkpoints.close()
@@ -317,8 +366,8 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
     }
     const err = outcome.error as { code?: string; message?: string }
     setState('failed', `${err.code ?? 'ERROR'}: ${err.message}`)
-    metrics.increment('shipper_errors', 1, { ...labels, code: err.code ?? 'ERROR' })
-    log.error(`source ${source.id} stopped for good: ${err.code ?? 'error'}: ${err.message}`, {
+    report.error?.(err.code ?? 'ERROR', outcome.error)
+    log.error(`source ${id} stopped for good: ${err.code ?? 'error'}: ${err.message}`, {
       code: err.code,
       checkpoint: last?.position,
     })
@@ -326,7 +375,7 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
   }
 
   return {
-    id: source.id,
+    id,
     run() {
       runPromise ??= run()
       return runPromise
@@ -346,5 +395,18 @@ export function createSourcePipeline(o: SourcePipelineOptions): SourcePipeline {
     },
     state: () => state,
     health: () => ({ ok: state === 'running', detail }),
+    secondsBehind() {
+      if (state === 'stopped' || state === 'failed') return 0
+      const queued = reader?.stats().queuedEvents ?? 0
+      const since = lastAckedEventTime ?? firstPulledTime
+      if ((delivery.idle && queued === 0) || since === undefined) return 0
+      return Math.max(0, (o.now() - since) / 1000)
+    },
+    checkpoint: () => checkpoints.last(),
   }
+}
+
+function codeOf(error: unknown, fallback: string): string {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : fallback
 }
