@@ -1,4 +1,14 @@
 export {
+  type KafkaSaslMechanism,
+  type KafkaSection,
+  type KafkaSectionResult,
+  kafkaSaslMechanisms,
+  kafkaSectionFields,
+  type ParseKafkaSectionOptions,
+  parseKafkaSection,
+  timeoutRangeMs,
+} from './kafka-section.ts'
+export {
   createJsonLogger,
   type JsonLoggerOptions,
   type Logger,
