@@ -5,12 +5,17 @@
 import { readFileSync } from 'node:fs'
 import { resolveKey } from '@sync/crypto-envelope'
 import type { KafkaClientOptions, MysqlTlsOptions } from '@sync/ops-kit'
-import { isSecretRef, resolveSecret, type SecretRef } from '@sync/service-kit'
+import {
+  isSecretRef,
+  type KafkaSaslMechanism,
+  kafkaSaslMechanisms,
+  resolveSecret,
+  type SecretRef,
+} from '@sync/service-kit'
 import type { FlagValues } from './cli/command.ts'
 import { bool, list, parseIntIn, str } from './cli/flags.ts'
-import { CliError } from './errors.ts'
-import { describeError } from './lib/describe-error.ts'
-import { type FileConfig, parseFileConfig, type SaslMechanism, saslMechanisms } from './lib/file-config.ts'
+import { CliError, describeError } from './errors.ts'
+import { type FileConfig, parseFileConfig } from './lib/file-config.ts'
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -164,7 +169,8 @@ export function kafkaBrokers(s: Settings, required = true): string[] {
 
 /**
  * The Kafka client settings of the CLI's Kafka commands (snapshot, lag, doctor): the shipper's
- * `kafka` section (brokers, clientId, ssl, sasl, timeouts), overridden by env and flags.
+ * `kafka` section (brokers, clientId, ssl, sasl, timeouts; parsed by service-kit's
+ * parseKafkaSection), overridden by env and flags.
  */
 export function kafkaClientOptions(s: Settings): KafkaClientOptions {
   const f = s.file.kafka ?? {}
@@ -174,12 +180,12 @@ export function kafkaClientOptions(s: Settings): KafkaClientOptions {
   const rawMechanism =
     str(s.values, 'kafka-sasl-mechanism') ?? s.env.KAFKA_SASL_MECHANISM ?? f.sasl?.mechanism
   let sasl: KafkaClientOptions['sasl']
-  if (rawMechanism !== undefined && !(saslMechanisms as readonly string[]).includes(rawMechanism)) {
+  if (rawMechanism !== undefined && !(kafkaSaslMechanisms as readonly string[]).includes(rawMechanism)) {
     const where =
       str(s.values, 'kafka-sasl-mechanism') !== undefined ? '--kafka-sasl-mechanism' : 'KAFKA_SASL_MECHANISM'
     throw new CliError(
       'OPS_CONFIG',
-      `${where} must be one of ${saslMechanisms.join(', ')}, received ${JSON.stringify(rawMechanism)}`,
+      `${where} must be one of ${kafkaSaslMechanisms.join(', ')}, received ${JSON.stringify(rawMechanism)}`,
     )
   }
   if (username !== undefined && username !== '') {
@@ -189,7 +195,7 @@ export function kafkaClientOptions(s: Settings): KafkaClientOptions {
         'OPS_CONFIG',
         'Kafka SASL needs a password: --kafka-sasl-password-file, --kafka-sasl-password-env, KAFKA_SASL_PASSWORD or kafka.sasl.password',
       )
-    sasl = { mechanism: (rawMechanism ?? 'plain') as SaslMechanism, username, password }
+    sasl = { mechanism: (rawMechanism ?? 'plain') as KafkaSaslMechanism, username, password }
   } else if (rawMechanism !== undefined) {
     throw new CliError(
       'OPS_CONFIG',

@@ -1,5 +1,7 @@
 // Errors of the CLI itself. A CliError is a user-facing failure: main prints its message
-// on one line (no stack trace) and exits with its exit code.
+// on one line (no stack trace) and exits with its exit code. Any other error becomes one
+// through ops-kit's describeFailure, whose kind picks the code.
+import { describeFailure, type FailureKind } from '@sync/ops-kit'
 
 /** Exit codes of every command (documented in the README). */
 export const exitCodes = {
@@ -57,4 +59,30 @@ export function isCliError(err: unknown): err is CliError {
 
 export function usageError(message: string): CliError {
   return new CliError('OPS_USAGE', message)
+}
+
+const codeByKind: Record<FailureKind, CliErrorCode> = {
+  usage: 'OPS_USAGE',
+  config: 'OPS_CONFIG',
+  unreachable: 'OPS_UNREACHABLE',
+  auth: 'OPS_AUTH',
+  'not-found': 'OPS_NOT_FOUND',
+  remote: 'OPS_REMOTE',
+  input: 'OPS_INPUT',
+}
+
+/** Any error as a CliError; `target` ("MySQL at host:port") is named in the message. */
+export function describeError(err: unknown, target?: string): CliError {
+  if (err instanceof CliError) return err
+  const d = describeFailure(err, target)
+  return new CliError(codeByKind[d.kind], d.message, { cause: err, retriable: d.retriable })
+}
+
+/** Runs `fn`; any error becomes a CliError naming `target`. */
+export async function against<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw describeError(err, target)
+  }
 }

@@ -127,3 +127,57 @@ export function maskConfig(config: Record<string, string>): Record<string, strin
     ]),
   )
 }
+
+/** Kafka Connect's state of a connector or task that needs an operator: FAILED. */
+export const isFailedState = (state: string): boolean => state === 'FAILED'
+
+/**
+ * Whether a connector needs an operator: the connector or any of its tasks is FAILED.
+ * PAUSED, UNASSIGNED and RESTARTING are not failures (an operator's choice, or transient).
+ */
+export function isConnectorFailed(status: Pick<ConnectorStatus, 'connector' | 'tasks'>): boolean {
+  return isFailedState(status.connector.state) || status.tasks.some((t) => isFailedState(t.state))
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function parseObject(text: string, source: string): Record<string, unknown> {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new OpsKitError('OPSKIT_INPUT', `${source} is not a JSON object: ${(err as Error).message}`)
+  }
+  if (!isObject(json)) throw new OpsKitError('OPSKIT_INPUT', `${source} is not a JSON object`)
+  return json
+}
+
+// The REST API takes string values only; a file written by hand may hold numbers or booleans
+// ("tasks.max": 2), which the worker would reject.
+function stringConfig(value: unknown, source: string): Record<string, string> {
+  if (!isObject(value)) throw new OpsKitError('OPSKIT_INPUT', `${source} must hold a "config" object`)
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  )
+}
+
+/**
+ * A connector file as `gen` writes it and `rest.sh` posts it, `{ "name", "config" }`, as the
+ * body of `create`: config values become strings. `source` names the file in errors.
+ */
+export function parseConnectorFile(
+  text: string,
+  source: string,
+): { name: string; config: Record<string, string> } {
+  const body = parseObject(text, source)
+  if (typeof body.name !== 'string' || body.name === '')
+    throw new OpsKitError('OPSKIT_INPUT', `${source} needs a "name"`)
+  return { name: body.name, config: stringConfig(body.config, source) }
+}
+
+/** The body of `updateConfig`: a config object, or a connector file (its `config`). */
+export function parseConnectorConfig(text: string, source: string): Record<string, string> {
+  const body = parseObject(text, source)
+  return stringConfig('config' in body ? body.config : body, source)
+}

@@ -4,6 +4,7 @@ import { preflight, selectConnectionOptions } from '@sync/binlog-reader'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
 import type { RuleSet } from '@sync/table-matcher'
 import mysql from 'mysql2/promise'
+import { describeFailure } from './describe-failure.ts'
 import { createKafkaClient, type KafkaClientOptions, kafkaLabel, withKafkaAdmin } from './kafka-client.ts'
 import { type MysqlEndpoint, mysqlConnectionOptions } from './mysql-endpoint.ts'
 
@@ -17,16 +18,13 @@ export interface Finding {
 }
 
 /**
- * Turns a failure into the finding's message. The default names the target and the error's
- * first line; a CLI passes its own (which classifies network and authentication errors).
- * It must not put secrets in the text.
+ * Turns a failure into the finding's message. The default is describeFailure's line (the
+ * target and the classified cause: refused, wrong password, …). A caller may pass its own;
+ * it must not put secrets in the text.
  */
 export type DescribeFailure = (err: unknown, target?: string) => string
 
-export const defaultDescribeFailure: DescribeFailure = (err, target) => {
-  const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim()
-  return target ? `${target}: ${first}` : first
-}
+export const defaultDescribeFailure: DescribeFailure = (err, target) => describeFailure(err, target).message
 
 export interface DoctorOptions {
   describe?: DescribeFailure

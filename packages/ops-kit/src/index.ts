@@ -8,8 +8,19 @@ export {
   type ConnectorInfo,
   type ConnectorStatus,
   createConnectClient,
+  isConnectorFailed,
+  isFailedState,
   maskConfig,
+  parseConnectorConfig,
+  parseConnectorFile,
 } from './connect-client.ts'
+/** Any failure (mysql2, kafkajs, network, the packages' errors) as one line with a kind. */
+export {
+  describeFailure,
+  type FailureDescription,
+  type FailureKind,
+  failureKinds,
+} from './describe-failure.ts'
 /** Preflight findings for MySQL, Kafka, StarRocks and the envelope key, each with a remedy. */
 export {
   type DescribeFailure,

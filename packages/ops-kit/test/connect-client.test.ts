@@ -2,7 +2,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createConnectClient, maskConfig } from '../src/connect-client.ts'
+import {
+  createConnectClient,
+  isConnectorFailed,
+  maskConfig,
+  parseConnectorConfig,
+  parseConnectorFile,
+} from '../src/connect-client.ts'
 import { OpsKitError } from '../src/errors.ts'
 
 let server: Server | undefined
@@ -82,5 +88,77 @@ describe('createConnectClient', () => {
       'key.converter': 'x',
       'tasks.max': '1',
     })
+  })
+})
+
+describe('connector files', () => {
+  it('reads a { name, config } file as the create body, with every config value a string', () => {
+    const text = JSON.stringify({
+      name: 'orders-connect',
+      config: {
+        topics: 'sync_stream.ods_orders',
+        'tasks.max': 2,
+        'errors.tolerance.enabled': false,
+        x: null,
+      },
+    })
+    expect(parseConnectorFile(text, 'orders.json')).toEqual({
+      name: 'orders-connect',
+      config: {
+        topics: 'sync_stream.ods_orders',
+        'tasks.max': '2',
+        'errors.tolerance.enabled': 'false',
+        x: 'null',
+      },
+    })
+  })
+
+  it('takes the update body from a config object or from a connector file', () => {
+    expect(parseConnectorConfig('{"tasks.max": 3}', 'u.json')).toEqual({ 'tasks.max': '3' })
+    expect(parseConnectorConfig('{"name": "a", "config": {"tasks.max": "4"}}', 'u.json')).toEqual({
+      'tasks.max': '4',
+    })
+  })
+
+  it('names the file and what is wrong with it (OPSKIT_INPUT)', () => {
+    const failure = (fn: () => unknown) => {
+      try {
+        fn()
+      } catch (err) {
+        return { code: (err as OpsKitError).code, message: (err as Error).message }
+      }
+      throw new Error('expected a failure')
+    }
+    expect(failure(() => parseConnectorFile('{not json', 'bad.json'))).toEqual({
+      code: 'OPSKIT_INPUT',
+      message: expect.stringMatching(/^bad\.json is not a JSON object: /),
+    })
+    expect(failure(() => parseConnectorFile('[1]', 'list.json')).message).toBe(
+      'list.json is not a JSON object',
+    )
+    expect(failure(() => parseConnectorFile('{"config": {}}', 'noname.json')).message).toBe(
+      'noname.json needs a "name"',
+    )
+    expect(failure(() => parseConnectorFile('{"name": "a", "config": "x"}', 'c.json')).message).toBe(
+      'c.json must hold a "config" object',
+    )
+    expect(failure(() => parseConnectorConfig('{"config": []}', 'stdin')).message).toBe(
+      'stdin must hold a "config" object',
+    )
+  })
+})
+
+describe('isConnectorFailed', () => {
+  const status = (connector: string, ...tasks: string[]) => ({
+    connector: { state: connector },
+    tasks: tasks.map((state, id) => ({ id, state })),
+  })
+  it('is true when the connector or any task is FAILED, and only then', () => {
+    expect(isConnectorFailed(status('RUNNING', 'RUNNING', 'RUNNING'))).toBe(false)
+    expect(isConnectorFailed(status('FAILED'))).toBe(true)
+    expect(isConnectorFailed(status('RUNNING', 'RUNNING', 'FAILED'))).toBe(true)
+    // an operator's pause and a rebalance are not failures
+    expect(isConnectorFailed(status('PAUSED', 'PAUSED'))).toBe(false)
+    expect(isConnectorFailed(status('RUNNING', 'UNASSIGNED', 'RESTARTING'))).toBe(false)
   })
 })

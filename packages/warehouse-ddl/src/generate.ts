@@ -1,6 +1,6 @@
 // `gen`: from information_schema (and rules) to the files a table needs: StarRocks DDL,
 // the sinker's table settings, the stream rule and the seed's legacy Kafka Connect and
-// DataX files.
+// DataX files; and the naming policy for a table the caller names nothing of.
 import type { QueryRunner } from '@sync/binlog-reader'
 import { createTableMatcher, parseRuleSet, type RuleSet, toSnakeCase } from '@sync/table-matcher'
 import { WarehouseDdlError } from './errors.ts'
@@ -19,31 +19,37 @@ import { renderCreateTable } from './starrocks-ddl.ts'
 import type { TypeOptions } from './starrocks-types.ts'
 import { buildTargetSchema, type Shard, type TargetSchema } from './target-schema.ts'
 
-/**
- * Builds the Stream Load `columns` and `jsonpaths` headers for the sinker file (streamload-client's
- * `buildColumnsHeader` / `buildJsonPaths` with `{ withOp: true }`): the sinker must send exactly
- * what its own client builds, so the caller passes the client's builders in.
- */
-export interface StreamLoadHeaderBuilder {
-  columns(columns: readonly string[]): string
-  jsonpaths(columns: readonly string[]): string
-}
+/** gen's naming policy for one table: the names a caller does not give. */
+export const defaultTableNames = {
+  /** The StarRocks table of source table `table`. */
+  target: (table: string) => `ods_${table}`,
+  /** The stream topic (the generated rule's `topic`) of target table `target`. */
+  streamTopic: (target: string) => `sync_stream.${target}`,
+  /** The topic of the legacy DataX job and batch connector of source table `table`. */
+  batchTopic: (table: string) => `sync_batch.${table}`,
+} as const
 
 export interface DdlOptions extends TypeOptions {
   starRocksDatabase?: string
   buckets?: number
   properties?: Record<string, string>
   declaredKey?: readonly string[]
-  /** Headers written into `<table>.sinker.json`. */
-  streamLoadHeaders: StreamLoadHeaderBuilder
+  /**
+   * Snapshot batch topic of a rule without one, `<stream topic><suffix>`, for the sinker
+   * settings (default `_batch`, as snapshot-loader's `batchTopicSuffix`).
+   */
+  batchTopicSuffix?: string
 }
 
 export interface TableGenOptions extends DdlOptions {
   database: string
   table: string
-  target: string
-  streamTopic: string
-  batchTopic: string
+  /** StarRocks table (default `defaultTableNames.target(table)`: `ods_<table>`). */
+  target?: string
+  /** Stream topic (default `defaultTableNames.streamTopic(target)`: `sync_stream.<target>`). */
+  streamTopic?: string
+  /** Legacy DataX / batch connector topic (default `sync_batch.<table>`). */
+  batchTopic?: string
   snakeCase: 'legacy' | 'modern'
   mysqlHost: string
   mysqlPort: number
@@ -79,28 +85,41 @@ export function ddlFile(schema: TargetSchema, options: DdlOptions): GeneratedFil
   return { file: `${schema.table}_create_table.sql`, kind: 'ddl', content: `${content}\n` }
 }
 
-/** What the sinker needs per target table: topics, columns and the Stream Load headers. */
-export function sinkerFile(schema: TargetSchema, options: DdlOptions): GeneratedFile {
-  const columns = schema.columns.map((c) => c.name)
-  const settings = {
-    table: schema.table,
-    ...(options.starRocksDatabase ? { database: options.starRocksDatabase } : {}),
-    topics: schema.topics,
-    primaryKey: schema.keyColumns,
-    columns,
-    streamLoad: {
-      columns: options.streamLoadHeaders.columns(columns),
-      jsonpaths: options.streamLoadHeaders.jsonpaths(columns),
-    },
+/**
+ * The sinker's settings of one target table, as a fragment of the sinker's configuration
+ * (apps/sinker `config.ts`) to merge into it: the table's stream and snapshot batch topics
+ * (to append to `kafka.topics`), each mapped to the table in `topicToTable` (the sinker finds a
+ * table's batch topics through that map), and the load columns in `tables.<table>.columns`.
+ * The table is loaded into the sinker's `target.database`.
+ */
+export interface SinkerFragment {
+  kafka: { topics: string[] }
+  topicToTable: Record<string, string>
+  tables: Record<string, { columns: string[] }>
+}
+
+export function sinkerFragment(schema: TargetSchema): SinkerFragment {
+  const topics = [...new Set([...schema.topics, ...schema.batchTopics])]
+  return {
+    kafka: { topics },
+    topicToTable: Object.fromEntries(topics.map((t) => [t, schema.table])),
+    tables: { [schema.table]: { columns: schema.columns.map((c) => c.name) } },
   }
+}
+
+/** `<table>.sinker.json`: the sinker fragment of one target table. */
+export function sinkerFile(schema: TargetSchema): GeneratedFile {
   return {
     file: `${schema.table}.sinker.json`,
     kind: 'sinker',
-    content: `${JSON.stringify(settings, null, 2)}\n`,
+    content: `${JSON.stringify(sinkerFragment(schema), null, 2)}\n`,
   }
 }
 
 export async function generateForTable(conn: QueryRunner, o: TableGenOptions): Promise<GenResult> {
+  const target = o.target ?? defaultTableNames.target(o.table)
+  const streamTopic = o.streamTopic ?? defaultTableNames.streamTopic(target)
+  const batchTopic = o.batchTopic ?? defaultTableNames.batchTopic(o.table)
   const columns = await readColumns(conn, o.database, o.table)
   const comment = await tableComment(conn, o.database, o.table)
   const legacyColumns = columns.map((c) => ({
@@ -112,9 +131,9 @@ export async function generateForTable(conn: QueryRunner, o: TableGenOptions): P
     ...o.legacy,
     database: o.database,
     table: o.table,
-    batchTopic: o.batchTopic,
-    streamTopic: o.streamTopic,
-    targetTable: o.target,
+    batchTopic,
+    streamTopic,
+    targetTable: target,
     mysqlHost: o.mysqlHost,
     mysqlPort: o.mysqlPort,
     columns: legacyColumns,
@@ -125,11 +144,11 @@ export async function generateForTable(conn: QueryRunner, o: TableGenOptions): P
   const plan = createTableMatcher(ruleSet).match(o.database, o.table)
   if (plan === undefined)
     throw new WarehouseDdlError('WDDL_INPUT', `the generated rule does not match ${o.database}.${o.table}`)
-  const schema = { ...buildTargetSchema([{ plan, columns, comment }], o), table: o.target }
+  const schema = { ...buildTargetSchema([{ plan, columns, comment }], o), table: target }
   return {
     files: [
       ddlFile(schema, o),
-      sinkerFile(schema, o),
+      sinkerFile(schema),
       rule,
       batchConnector(legacy),
       dataxJob(legacy),
@@ -169,7 +188,7 @@ export async function generateForRules(
     const merged = rule.exact.length === 0 || shards.length > 1
     const schema = buildTargetSchema(shards, { ...o, merged })
     schemas.push(schema)
-    files.push(ddlFile(schema, o), sinkerFile(schema, o))
+    files.push(ddlFile(schema, o), sinkerFile(schema))
   }
   return { files, schemas, warnings: schemas.flatMap((s) => s.warnings) }
 }

@@ -12,12 +12,14 @@ export {
 export {
   type DdlOptions,
   ddlFile,
+  defaultTableNames,
   type GenResult,
   generateForRules,
   generateForTable,
   type RulesGenOptions,
-  type StreamLoadHeaderBuilder,
+  type SinkerFragment,
   sinkerFile,
+  sinkerFragment,
   type TableGenOptions,
 } from './generate.ts'
 /** information_schema readers (COLUMNS, KEY_COLUMN_USAGE, TABLES) over any mysql2-like connection. */
@@ -69,8 +71,10 @@ export {
 /** Merges the shards of one logical table into one target schema (columns, key, warnings). */
 export {
   buildTargetSchema,
+  defaultBatchTopicSuffix,
   mapShard,
   type Shard,
   type TargetColumn,
   type TargetSchema,
+  type TargetSchemaOptions,
 } from './target-schema.ts'

@@ -23,7 +23,10 @@ export interface TargetColumn extends DdlColumn {
 
 export interface TargetSchema {
   table: string
+  /** Stream topics of the shards (the rules' `topic`). */
   topics: string[]
+  /** Snapshot batch topics of the shards: the rule's batch topic, else `<stream topic><suffix>`. */
+  batchTopics: string[]
   columns: TargetColumn[]
   keyColumns: string[]
   comment: string
@@ -53,10 +56,17 @@ export function mapShard(shard: Shard): { plan: TablePlan; pairs: Map<string, st
   return { plan: keyed, pairs: new Map(plan.columns.map((p) => [p.source, p.target])) }
 }
 
-export function buildTargetSchema(
-  shards: readonly Shard[],
-  options: TypeOptions & { declaredKey?: readonly string[]; merged?: boolean },
-): TargetSchema {
+/** Suffix of a snapshot batch topic, `<stream topic><suffix>`: snapshot-loader's default. */
+export const defaultBatchTopicSuffix = '_batch'
+
+export interface TargetSchemaOptions extends TypeOptions {
+  declaredKey?: readonly string[]
+  merged?: boolean
+  /** Batch topic of a rule without one: `<stream topic><suffix>` (default `_batch`). */
+  batchTopicSuffix?: string
+}
+
+export function buildTargetSchema(shards: readonly Shard[], options: TargetSchemaOptions): TargetSchema {
   if (shards.length === 0) throw new WarehouseDdlError('WDDL_NOT_FOUND', 'no physical table matches')
   const warnings: string[] = []
   const byName = new Map<string, TargetColumn>()
@@ -64,10 +74,13 @@ export function buildTargetSchema(
   let keyColumns: string[] | undefined
   const table = shards[0]!.plan.target.table
   const topics = new Set<string>()
+  const batchTopics = new Set<string>()
+  const suffix = options.batchTopicSuffix ?? defaultBatchTopicSuffix
   for (const shard of shards) {
     const where = `${shard.plan.database}.${shard.plan.table}`
     const { plan, pairs } = mapShard(shard)
     topics.add(plan.target.topic)
+    batchTopics.add(plan.target.batchTopic ?? `${plan.target.topic}${suffix}`)
     for (const name of Object.keys(plan.extraColumns)) {
       if (!byName.has(name)) {
         byName.set(name, { name, type: constantColumnType, sources: {}, dataType: '' })
@@ -144,6 +157,7 @@ export function buildTargetSchema(
   return {
     table,
     topics: [...topics],
+    batchTopics: [...batchTopics],
     columns: order.map((n) => byName.get(n)!),
     keyColumns: key,
     comment,

@@ -1,8 +1,7 @@
 // Dispatch: argv → command → exit code. User errors become one line on stderr, never a
 // stack trace; the process itself is left to main.ts.
 import { parseArgs } from 'node:util'
-import { exitCodes, isCliError } from '../errors.ts'
-import { describeError } from '../lib/describe-error.ts'
+import { describeError, exitCodes, isCliError } from '../errors.ts'
 import type { Command, CommandContext } from './command.ts'
 import { commandHelp, globalOptions, programHelp, programName } from './help.ts'
 

@@ -1,8 +1,16 @@
-import { type ConnectClient, createConnectClient, maskConfig } from '@sync/ops-kit'
+import {
+  type ConnectClient,
+  createConnectClient,
+  isConnectorFailed,
+  isFailedState,
+  maskConfig,
+  parseConnectorConfig,
+  parseConnectorFile,
+} from '@sync/ops-kit'
 import type { Command, CommandContext } from '../cli/command.ts'
 import { bool, parseIntIn } from '../cli/flags.ts'
 import { connectUrl, loadSettings, readTextFile } from '../config.ts'
-import { CliError, exitCodes, usageError } from '../errors.ts'
+import { exitCodes, usageError } from '../errors.ts'
 
 const actions = [
   'list',
@@ -20,28 +28,11 @@ const actions = [
 ] as const
 type Action = (typeof actions)[number]
 
-async function readBody(source: string, ctx: CommandContext): Promise<Record<string, unknown>> {
+/** The text of FILE, @FILE (as in rest.sh) or - (stdin), and the name errors give it. */
+async function readBody(source: string, ctx: CommandContext): Promise<{ text: string; name: string }> {
   const path = source.startsWith('@') ? source.slice(1) : source
-  const text = path === '-' ? await ctx.stdinText() : readTextFile(path, 'connector file')
-  try {
-    const json = JSON.parse(text) as unknown
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object')
-    return json as Record<string, unknown>
-  } catch (err) {
-    throw new CliError(
-      'OPS_INPUT',
-      `${path === '-' ? 'stdin' : path} is not a JSON object: ${(err as Error).message}`,
-    )
-  }
-}
-
-function stringConfig(value: unknown, where: string): Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new CliError('OPS_INPUT', `${where} must hold a "config" object`)
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-  )
+  if (path === '-') return { text: await ctx.stdinText(), name: 'stdin' }
+  return { text: readTextFile(path, 'connector file'), name: path }
 }
 
 const need = (args: string[], n: number, what: string) => {
@@ -140,9 +131,7 @@ async function run(action: Action, args: string[], client: ConnectClient, ctx: C
         }))
       if (f.json) out.json(statuses)
       else out.table(rows, ['name', 'type', 'state', 'tasks'])
-      return rows.some((r) => r.state !== 'RUNNING' || /FAILED/.test(r.tasks))
-        ? exitCodes.checkFailed
-        : exitCodes.ok
+      return Object.values(statuses).some(isConnectorFailed) ? exitCodes.checkFailed : exitCodes.ok
     }
     case 'status': {
       need(args, 1, 'connector name')
@@ -162,8 +151,7 @@ async function run(action: Action, args: string[], client: ConnectClient, ctx: C
           ['task', 'state', 'worker', 'trace'],
         )
       }
-      const failed = s.connector.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED')
-      return failed ? exitCodes.checkFailed : exitCodes.ok
+      return isConnectorFailed(s) ? exitCodes.checkFailed : exitCodes.ok
     }
     case 'config': {
       need(args, 1, 'connector name')
@@ -196,23 +184,20 @@ async function run(action: Action, args: string[], client: ConnectClient, ctx: C
           [{ task: t.id, state: t.state, worker: t.worker_id, trace: t.trace?.split('\n')[0] }],
           ['task', 'state', 'worker', 'trace'],
         )
-      return t.state === 'FAILED' ? exitCodes.checkFailed : exitCodes.ok
+      return isFailedState(t.state) ? exitCodes.checkFailed : exitCodes.ok
     }
     case 'create': {
       need(args, 1, 'connector file')
-      const body = await readBody(args[0]!, ctx)
-      if (typeof body.name !== 'string' || body.name === '')
-        throw new CliError('OPS_INPUT', `${args[0]} needs a "name"`)
-      const info = await client.create({ name: body.name, config: stringConfig(body.config, args[0]!) })
+      const { text, name } = await readBody(args[0]!, ctx)
+      const info = await client.create(parseConnectorFile(text, name))
       if (f.json) out.json({ ...info, config: conf(info.config) })
       else out.line(`${info.name}: created`)
       return exitCodes.ok
     }
     case 'update': {
       need(args, 2, 'connector name and config file')
-      const body = await readBody(args[1]!, ctx)
-      const config = stringConfig('config' in body ? body.config : body, args[1]!)
-      const info = await client.updateConfig(args[0]!, config)
+      const { text, name } = await readBody(args[1]!, ctx)
+      const info = await client.updateConfig(args[0]!, parseConnectorConfig(text, name))
       if (f.json) out.json({ ...info, config: conf(info.config) })
       else out.line(`${info.name}: config updated`)
       return exitCodes.ok

@@ -19,8 +19,7 @@ import {
   rulesDirectory,
   starRocksEndpoint,
 } from '../config.ts'
-import { exitCodes, usageError } from '../errors.ts'
-import { against, describeError } from '../lib/describe-error.ts'
+import { against, describeError, exitCodes, usageError } from '../errors.ts'
 
 // findings' messages as the CLI prints any error: one line naming the cause
 const describe = { describe: (err: unknown, target?: string) => describeError(err, target).message }

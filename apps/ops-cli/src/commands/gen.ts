@@ -1,15 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildColumnsHeader, buildJsonPaths } from '@sync/streamload-client'
 import { loadRuleDirectory } from '@sync/table-matcher'
 import { type DdlOptions, type GenResult, generateForRules, generateForTable } from '@sync/warehouse-ddl'
 import type { Command } from '../cli/command.ts'
 import { bool, int, list, oneOf, str } from '../cli/flags.ts'
 import { groups, mysqlGroup, rulesGroup } from '../cli/option-groups.ts'
 import { loadSettings, mysqlEndpoint, rulesDirectory } from '../config.ts'
-import { CliError, exitCodes, usageError } from '../errors.ts'
+import { against, CliError, exitCodes, usageError } from '../errors.ts'
 import { withMysql } from '../lib/connections.ts'
-import { against } from '../lib/describe-error.ts'
 
 const kinds = ['ddl', 'sinker', 'rule', 'connect-batch', 'connect-stream', 'datax', 'datax-shell'] as const
 const shared = groups(mysqlGroup, rulesGroup)
@@ -25,6 +23,8 @@ export const genCommand: Command = {
     'One table: every file the seed generator wrote (rule, batch/stream connectors, DataX job and',
     'shell line) plus the StarRocks CREATE TABLE and the sinker settings. With --rules: one DDL and',
     'one sinker settings file per target table, merged over every shard the rule captures.',
+    "The sinker settings (<target>.sinker.json) are a fragment to merge into the sinker's config:",
+    'append kafka.topics, add the topicToTable and tables entries (see the README).',
     `Kinds for --only: ${kinds.join(', ')}.`,
   ],
   options: {
@@ -34,6 +34,7 @@ export const genCommand: Command = {
     target: { type: 'string' },
     'stream-topic': { type: 'string' },
     'batch-topic': { type: 'string' },
+    'batch-topic-suffix': { type: 'string' },
     rule: { type: 'string' },
     only: { type: 'string', multiple: true },
     out: { type: 'string' },
@@ -58,6 +59,8 @@ export const genCommand: Command = {
     target: 'StarRocks table name (default ods_<table>)',
     'stream-topic': 'stream topic (default sync_stream.<target>)',
     'batch-topic': 'batch topic of the legacy DataX job (default sync_batch.<table>)',
+    'batch-topic-suffix':
+      "sinker settings: snapshot batch topic of rules without one, <stream topic><suffix> (default _batch, as snapshot's)",
     rule: 'only this rule (with --rules)',
     only: 'only these kinds of file',
     out: 'write the files into this directory instead of printing them',
@@ -95,6 +98,7 @@ export const genCommand: Command = {
         throw usageError(`--only must list kinds of ${kinds.join(', ')}, received ${JSON.stringify(k)}`)
     const replication = int(values, 'replication-num', { min: 1, max: 10 })
     const declaredKey = list(values, 'key')
+    const suffix = str(values, 'batch-topic-suffix')
     const ddl: DdlOptions = {
       tinyint1: oneOf(values, 'tinyint1', ['tinyint', 'boolean'], 'tinyint'),
       binary: oneOf(values, 'binary', ['string', 'varbinary', 'skip'], 'string'),
@@ -105,10 +109,7 @@ export const genCommand: Command = {
         : {}),
       ...(replication ? { properties: { replication_num: String(replication) } } : {}),
       ...(declaredKey.length > 0 ? { declaredKey } : {}),
-      streamLoadHeaders: {
-        columns: (c) => buildColumnsHeader(c, { withOp: true }),
-        jsonpaths: (c) => buildJsonPaths(c, { withOp: true }),
-      },
+      ...(suffix ? { batchTopicSuffix: suffix } : {}),
     }
     const rulesDir = rulesDirectory(settings)
     const databases = list(values, 'database')
@@ -117,16 +118,19 @@ export const genCommand: Command = {
     if (table !== undefined) {
       if (databases.length !== 1) throw usageError('--table needs exactly one --database')
       const database = databases[0]!
-      const target = str(values, 'target') ?? `ods_${table}`
       const keyRef = str(values, 'connect-key-ref')
+      const [target, streamTopic, batchTopic] = ['target', 'stream-topic', 'batch-topic'].map((f) =>
+        str(values, f),
+      )
       result = await withMysql(endpoint, (conn) =>
         generateForTable(conn, {
           ...ddl,
           database,
           table,
-          target,
-          streamTopic: str(values, 'stream-topic') ?? `sync_stream.${target}`,
-          batchTopic: str(values, 'batch-topic') ?? `sync_batch.${table}`,
+          // what is not given follows warehouse-ddl's defaultTableNames
+          ...(target ? { target } : {}),
+          ...(streamTopic ? { streamTopic } : {}),
+          ...(batchTopic ? { batchTopic } : {}),
           snakeCase: oneOf(values, 'snake', ['legacy', 'modern'], 'legacy'),
           mysqlHost: endpoint.host,
           mysqlPort: endpoint.port,

@@ -12,8 +12,7 @@ import {
   requireEnvelopeKey,
   rulesDirectory,
 } from '../config.ts'
-import { exitCodes, usageError } from '../errors.ts'
-import { against } from '../lib/describe-error.ts'
+import { against, exitCodes, usageError } from '../errors.ts'
 import { createProgressBar } from '../lib/progress-bar.ts'
 
 const shared = groups(mysqlGroup, kafkaGroup, keyGroup, rulesGroup)

@@ -4,9 +4,8 @@ import type { Command } from '../cli/command.ts'
 import { bool, list, str } from '../cli/flags.ts'
 import { groups, mysqlGroup, rulesGroup, starRocksGroup } from '../cli/option-groups.ts'
 import { loadSettings, mysqlEndpoint, rulesDirectory, starRocksEndpoint } from '../config.ts'
-import { exitCodes, usageError } from '../errors.ts'
+import { against, exitCodes, usageError } from '../errors.ts'
 import { withMysql } from '../lib/connections.ts'
-import { against } from '../lib/describe-error.ts'
 
 const shared = groups(mysqlGroup, starRocksGroup, rulesGroup)
 

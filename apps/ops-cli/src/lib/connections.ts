@@ -2,7 +2,7 @@
 import { selectConnectionOptions } from '@sync/binlog-reader'
 import mysql, { type Connection } from 'mysql2/promise'
 import type { Endpoint } from '../config.ts'
-import { against } from './describe-error.ts'
+import { against } from '../errors.ts'
 
 export async function openMysql(endpoint: Endpoint, database?: string): Promise<Connection> {
   return against(endpoint.label, async () => {

@@ -1,6 +1,7 @@
 // The optional configuration file of the CLI (see config.example.json): parsed and checked
-// field by field; unknown keys are errors naming the field.
-import { isSecretRef, type SecretRef } from '@sync/service-kit'
+// field by field; unknown keys are errors naming the field. The `kafka` section is the
+// shipper's, read by service-kit's shared parser.
+import { isSecretRef, type KafkaSection, parseKafkaSection, type SecretRef } from '@sync/service-kit'
 
 export interface FileConfig {
   mysql?: {
@@ -20,34 +21,14 @@ export interface FileConfig {
     httpUrl?: string
     ssl?: boolean
   }
-  /** The shipper's `kafka` section; its producer-only fields are accepted and ignored. */
-  kafka?: {
-    brokers?: string[]
-    clientId?: string
-    ssl?: boolean
-    sasl?: { mechanism?: SaslMechanism; username?: string; password?: SecretRef }
-    connectionTimeoutMs?: number
-    requestTimeoutMs?: number
-  }
+  /** The shipper's `kafka` section; its producer-only fields are checked and ignored. */
+  kafka?: KafkaSection
   key?: SecretRef
   connect?: { url?: string }
   rules?: string
 }
 
-export const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const
-export type SaslMechanism = (typeof saslMechanisms)[number]
-
-type Kind =
-  | 'string'
-  | 'port'
-  | 'secret'
-  | 'brokers'
-  | 'uint'
-  | 'boolean'
-  | 'mechanism'
-  | 'timeout'
-  | 'compression'
-  | 'ignored'
+type Kind = 'string' | 'port' | 'secret' | 'uint' | 'boolean' | 'compression' | 'kafka'
 interface Schema {
   [field: string]: Kind | Schema
 }
@@ -69,45 +50,38 @@ const schema: Schema = {
     httpUrl: 'string',
     ssl: 'boolean',
   },
-  kafka: {
-    brokers: 'brokers',
-    clientId: 'string',
-    ssl: 'boolean',
-    sasl: { mechanism: 'mechanism', username: 'string', password: 'secret' },
-    connectionTimeoutMs: 'timeout',
-    requestTimeoutMs: 'timeout',
-    // the shipper's producer settings: a copied section loads, the CLI does not use them
-    compression: 'compression',
-    idempotent: 'boolean',
-    worker: 'boolean',
-  },
+  kafka: 'kafka',
   key: 'secret',
   connect: { url: 'string' },
   rules: 'string',
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)))
+// the shipper's producer settings: a copied section loads, the CLI does not use them
+const shipperKafkaFields: Schema = { compression: 'compression', idempotent: 'boolean', worker: 'boolean' }
+
+const kafkaSection = (value: unknown, field = 'kafka') =>
+  parseKafkaSection(value, { field, appFields: Object.keys(shipperKafkaFields) })
+
+const show = (v: unknown) => JSON.stringify(v) ?? String(v)
 const intIn = (v: unknown, min: number, max: number) =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max
 
 function check(kind: Kind, value: unknown, field: string, errors: string[]): void {
+  if (kind === 'kafka') {
+    const r = kafkaSection(value, field)
+    errors.push(...r.errors)
+    checkObject(shipperKafkaFields, r.other, field, errors)
+    return
+  }
   const fail = (what: string, shown = true) =>
     errors.push(`${field} must be ${what}${shown ? `, received ${show(value)}` : ''}`)
   if (kind === 'string' && (typeof value !== 'string' || value === '')) fail('a non-empty string')
   if (kind === 'port' && !intIn(value, 1, 65535)) fail('an integer 1..65535')
   if (kind === 'uint' && !intIn(value, 1, 4294967295)) fail('an integer 1..4294967295')
-  if (kind === 'timeout' && !intIn(value, 100, 600_000)) fail('an integer 100..600000 (milliseconds)')
   if (kind === 'boolean' && typeof value !== 'boolean') fail('true or false')
-  if (kind === 'mechanism' && !(saslMechanisms as readonly unknown[]).includes(value))
-    fail(`one of ${saslMechanisms.join(', ')}`)
   if (kind === 'compression' && value !== 'none' && value !== 'gzip') fail('"none" or "gzip"')
   // a secret's value is never shown, even when malformed
   if (kind === 'secret' && !isSecretRef(value)) fail('a string, { "env": NAME } or { "file": PATH }', false)
-  if (
-    kind === 'brokers' &&
-    !(Array.isArray(value) && value.length > 0 && value.every((b) => typeof b === 'string'))
-  )
-    fail('a non-empty array of "host:port" strings')
 }
 
 function checkObject(spec: Schema, value: unknown, prefix: string, errors: string[]): void {
@@ -132,11 +106,8 @@ export function parseFileConfig(json: unknown): { config: FileConfig; errors: st
     return { config: {}, errors: ['the configuration must be a JSON object'] }
   }
   checkObject(schema, json, '', errors)
-  const config = json as FileConfig
-  const sasl = config.kafka?.sasl
-  if (sasl !== undefined && errors.length === 0) {
-    if (sasl.username === undefined) errors.push('kafka.sasl.username is required with kafka.sasl')
-    if (sasl.password === undefined) errors.push('kafka.sasl.password is required with kafka.sasl')
-  }
+  const config = { ...json } as FileConfig
+  // the checked sections are used as they are; `kafka` in its parsed form (SASL mechanism defaulted)
+  if ('kafka' in json) config.kafka = kafkaSection(json.kafka).section
   return { config, errors }
 }

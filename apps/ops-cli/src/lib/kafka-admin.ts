@@ -6,7 +6,7 @@ import {
   withKafkaAdmin as withAdmin,
 } from '@sync/ops-kit'
 import type { Admin } from 'kafkajs'
-import { against } from './describe-error.ts'
+import { against } from '../errors.ts'
 
 export async function withKafkaAdmin<T>(
   options: KafkaClientOptions,

@@ -1,4 +1,5 @@
-// connect against a local server playing the Kafka Connect REST API.
+// connect against a local server playing the Kafka Connect REST API. The files gen writes are
+// sent in test/integration/gen-connect.test.ts (gen needs the stack's MariaDB).
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -31,7 +32,7 @@ afterEach(() => fake.stop())
 const ops = (...args: string[]) => runOps(['connect', ...args, '--url', fake.url])
 
 describe('connect', () => {
-  it('creates a connector from the file gen writes, lists it, shows its status and tasks', async () => {
+  it('creates a connector from a { name, config } file, lists it, shows its status and tasks', async () => {
     const created = await ops('create', `@${join(dir, 'orders.json')}`)
     expect(created).toMatchObject({ code: 0, stdout: 'orders-connect: created\n' })
     expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', path: '/connectors' })
@@ -65,6 +66,9 @@ describe('connect', () => {
     await ops('create', join(dir, 'orders.json'))
     expect((await ops('pause', 'orders-connect')).code).toBe(0)
     expect(fake.connectors.get('orders-connect')?.state).toBe('PAUSED')
+    // a paused connector is an operator's choice, not a failure
+    expect((await ops('list', '--status')).code).toBe(0)
+    expect((await ops('status', 'orders-connect')).code).toBe(0)
     expect((await ops('resume', 'orders-connect')).code).toBe(0)
     expect(fake.connectors.get('orders-connect')?.state).toBe('RUNNING')
 
@@ -74,6 +78,9 @@ describe('connect', () => {
     }
     const failed = await ops('status', 'orders-connect')
     expect(failed.code).toBe(3)
+    const listed = await ops('list', '--status')
+    expect(listed.code).toBe(3)
+    expect(listed.stdout).toMatch(/orders-connect\s+sink\s+RUNNING\s+0:RUNNING 1:FAILED/)
     expect(failed.stdout).toMatch(/1\s+FAILED\s+10\.0\.0\.1:8083\s+java\.lang\.Exception: boom/)
     expect((await ops('task-status', 'orders-connect', '1', '--json')).json()).toMatchObject({
       state: 'FAILED',
@@ -116,7 +123,19 @@ describe('connect', () => {
     const parse = await ops('create', bad)
     expect(parse.code).toBe(1)
     expect(parse.stderr.split('\n')).toHaveLength(2)
-    expect(parse.stderr).toContain('is not a JSON object')
+    expect(parse.stderr.startsWith(`sync-ops connect: ${bad} is not a JSON object: `)).toBe(true)
+    const nameless = join(dir, 'nameless.json')
+    writeFileSync(nameless, JSON.stringify({ config: connector.config }))
+    expect(await ops('create', nameless)).toMatchObject({
+      code: 1,
+      stderr: `sync-ops connect: ${nameless} needs a "name"\n`,
+    })
+    expect(
+      await runOps(['connect', 'create', '-', '--url', fake.url], { stdin: '{"name":"x","config":[]}' }),
+    ).toMatchObject({
+      code: 1,
+      stderr: 'sync-ops connect: stdin must hold a "config" object\n',
+    })
 
     expect((await ops('frobnicate')).code).toBe(2)
     expect((await ops('restart-task', 'orders-connect', 'x')).stderr).toContain('TASK must be an integer')

@@ -21,6 +21,28 @@ describe('envelope', () => {
     expect(r.stdout).toBe('{"id": 1, "name": "张三", "__op": 0}\n{"id":2}\n')
   })
 
+  it('decrypts with --json: one object per line with its input line number, failures still on stderr', async () => {
+    const cipher = createEnvelopeCipher({ key: KEY })
+    const row = '{"id":7,"name":"李四","__op":1}'
+    const wrongKey = createEnvelopeCipher({ key: 'ff'.repeat(32) }).sealToJson('x')
+    const r = await runOps(['envelope', 'decrypt', '--json'], {
+      env: { SYNC_ENVELOPE_KEY: KEY },
+      stdin: `${cipher.sealToJson(row)}\n\n${wrongKey}\n${cipher.sealToJson('plain "text"')}\n`,
+    })
+    expect(r.code).toBe(3)
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { line: 1, plaintext: row },
+      { line: 4, plaintext: 'plain "text"' },
+    ])
+    expect(r.stderr).toBe('line 3: cannot decrypt (ENV_AUTH_FAILED)\n1 of 4 line(s) did not decrypt\n')
+    expect(r.stdout + r.stderr).not.toContain(KEY)
+  })
+
   it('encrypts lines that the cipher opens, with a key from a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ops-key-'))
     writeFileSync(join(dir, 'key'), `${KEY}\n`)

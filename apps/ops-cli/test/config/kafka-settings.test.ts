@@ -78,6 +78,7 @@ describe('kafka settings', () => {
         sasl: { mechanism: 'gssapi', username: '', password: { literal: 'hunter2' }, extra: 1 },
         requestTimeoutMs: 5,
         acks: -1,
+        compression: 'lz4',
       },
       mysql: { ssl: 1 },
     })
@@ -89,6 +90,8 @@ describe('kafka settings', () => {
       'unknown field kafka.sasl.extra (known: mechanism, username, password)',
       'kafka.requestTimeoutMs must be an integer 100..600000 (milliseconds), received 5',
       'unknown field kafka.acks (known: brokers, clientId, ssl, sasl, connectionTimeoutMs, requestTimeoutMs, compression, idempotent, worker)',
+      // the shipper's producer fields: checked, then ignored
+      'kafka.compression must be "none" or "gzip", received "lz4"',
       'mysql.ssl must be true or false, received 1',
     ])
     expect(errors.join()).not.toContain('hunter2')

@@ -88,7 +88,7 @@ describe('snapshot resumed after an interruption', () => {
 
     // second run, same command: resumes and completes
     const again = await runOps([...args, '--state', state, '--json'], { env })
-    expect(again.code).toBe(0)
+    expect(again.code, again.stderr).toBe(0)
     const report = again.json<{ resumed: boolean; rowsThisRun: number; tables: Array<{ rows: number }> }>()
     expect(report.resumed).toBe(true)
     expect(report.rowsThisRun).toBeGreaterThan(0)

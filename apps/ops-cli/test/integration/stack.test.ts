@@ -3,10 +3,12 @@
 import * as binlogReader from '@sync/binlog-reader'
 import * as changeMessage from '@sync/change-message'
 import * as cryptoEnvelope from '@sync/crypto-envelope'
+import * as opsKit from '@sync/ops-kit'
+import * as serviceKit from '@sync/service-kit'
 import * as snapshotLoader from '@sync/snapshot-loader'
-import * as streamloadClient from '@sync/streamload-client'
 import * as tableMatcher from '@sync/table-matcher'
 import { connectMysql, createTestKafka } from '@sync/test-kit'
+import * as warehouseDdl from '@sync/warehouse-ddl'
 import { describe, expect, it } from 'vitest'
 
 describe('ops-cli wiring', () => {
@@ -14,7 +16,9 @@ describe('ops-cli wiring', () => {
     expect(Object.keys(binlogReader).length).toBeGreaterThan(0)
     expect(Object.keys(tableMatcher).length).toBeGreaterThan(0)
     expect(Object.keys(cryptoEnvelope).length).toBeGreaterThan(0)
-    expect(Object.keys(streamloadClient).length).toBeGreaterThan(0)
+    expect(Object.keys(warehouseDdl).length).toBeGreaterThan(0)
+    expect(Object.keys(opsKit).length).toBeGreaterThan(0)
+    expect(Object.keys(serviceKit).length).toBeGreaterThan(0)
     expect(Object.keys(snapshotLoader).length).toBeGreaterThan(0)
     expect(Object.keys(changeMessage).length).toBeGreaterThan(0)
   })
