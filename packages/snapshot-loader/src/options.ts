@@ -15,7 +15,7 @@ import {
 } from './types.ts'
 
 export interface SnapshotLoaderOptions {
-  /** Source connection (an account with SELECT; RELOAD too on MySQL, for the brief lock). */
+  /** Source connection: SELECT; on MySQL also REPLICATION CLIENT, and RELOAD or LOCK TABLES (see positionMode). */
   connection: ConnectionOptions
   /** Rules: which tables a rule covers, target names, column mapping, keys. */
   matcher: TableMatcher
@@ -39,7 +39,7 @@ export interface SnapshotLoaderOptions {
   checksum?: boolean
   /** Saved progress for resuming; without it an interrupted snapshot starts over. */
   stateStore?: SnapshotStateStore
-  /** How each chunk's binlog position is taken (default 'auto': by server flavour). */
+  /** How each chunk's binlog position is taken (default 'auto': by server, and on MySQL by privilege). */
   positionMode?: PositionMode
   /** Suffix of the default batch topic, `<stream topic><suffix>`, for rules without a batch topic (default '_batch'). */
   batchTopicSuffix?: string
@@ -147,7 +147,11 @@ export function resolveOptions(options: SnapshotLoaderOptions): ResolvedOptions 
   }
   const positionMode = options.positionMode ?? defaultSnapshotLoaderOptions.positionMode
   if (!(positionMode in positionModes)) {
-    throw optionError('options.positionMode', "'auto', 'mariadb-status' or 'mysql-lock'", positionMode)
+    throw optionError(
+      'options.positionMode',
+      "'auto', 'mariadb-status', 'mysql-lock' or 'mysql-table-lock'",
+      positionMode,
+    )
   }
   if (options.checksum !== undefined && typeof options.checksum !== 'boolean') {
     throw optionError('options.checksum', 'a boolean', options.checksum)

@@ -17,7 +17,7 @@ import { controlMessages } from './control.ts'
 import { checkScope, discoverTables, type FoundTable, type SnapshotScope, scopeName } from './discover.ts'
 import { mysqlError, SnapshotError } from './errors.ts'
 import { type ResolvedOptions, resolveOptions, type SnapshotLoaderOptions } from './options.ts'
-import { beginConsistentRead, positionModeFor, type SnapshotPosition } from './position.ts'
+import { beginConsistentRead, preparePositionMode, type ReadMode, type SnapshotPosition } from './position.ts'
 import { rateAndEta, type SnapshotProgress } from './progress.ts'
 import { buildReport, type SnapshotReport } from './report.ts'
 import { sinkError } from './send-window.ts'
@@ -115,7 +115,9 @@ export function createSnapshotLoader(options: SnapshotLoaderOptions): SnapshotLo
         const server = await readServerZone(conn, logger).catch((err) => {
           throw mysqlError(err, 'reading the server version and time zone')
         })
-        const mode = o.positionMode === 'auto' ? positionModeFor(server.version) : o.positionMode
+        const mode = await preparePositionMode(conn, o.positionMode, server.version, logger).catch((err) => {
+          throw mysqlError(err, 'preparing to read binlog positions')
+        })
         const renderer = createValueRenderer({ timeZone: o.timeZone ?? server.timeZone, metrics })
         await prepareSelectSession(conn)
         await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ')
@@ -302,7 +304,7 @@ export function createSnapshotLoader(options: SnapshotLoaderOptions): SnapshotLo
     conn: QueryRunner,
     scope: SnapshotScope,
     snapshotId: string | undefined,
-    mode: Parameters<typeof beginConsistentRead>[1],
+    mode: ReadMode,
   ): Promise<SnapshotState> {
     const saved = o.stateStore === undefined ? undefined : await o.stateStore.load()
     const name = scopeName(scope)

@@ -26,7 +26,7 @@ import { chunkQuery, findChunkKey, type QueryRunner } from './chunk-key.ts'
 import { controlMessages } from './control.ts'
 import type { FoundTable } from './discover.ts'
 import { mysqlError, SnapshotError } from './errors.ts'
-import { beginConsistentRead, type PositionMode, type SnapshotPosition } from './position.ts'
+import { beginConsistentRead, type ReadMode, type SnapshotPosition } from './position.ts'
 import { createSendWindow } from './send-window.ts'
 import { decodeKeyValue, encodeKeyValue, type TableProgress } from './state-store.ts'
 import type { Clock, Metrics, SinkMessage, SnapshotSink } from './types.ts'
@@ -38,7 +38,7 @@ export interface TableReaderContext {
   encoder: ChangeEncoder
   cipher: SealingCipher
   sink: SnapshotSink
-  mode: Exclude<PositionMode, 'auto'>
+  mode: ReadMode
   snapshotId: string
   chunkRows: number
   sendBatchRows: number
@@ -131,7 +131,7 @@ export async function snapshotTable(
       chunk += 1
       let position: SnapshotPosition
       try {
-        position = await beginConsistentRead(ctx.conn, ctx.mode)
+        position = await beginConsistentRead(ctx.conn, ctx.mode, where)
       } catch (err) {
         throw mysqlError(err, 'opening a consistent read', { ...where, chunk })
       }

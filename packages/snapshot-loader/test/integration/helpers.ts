@@ -10,7 +10,7 @@ import {
 } from '@sync/change-message'
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { createTableMatcher, parseRuleSet, type TableMatcher } from '@sync/table-matcher'
-import { createTestKafka, mysqlOptions, registerCleanup, uniqueName } from '@sync/test-kit'
+import { connectMysql, createTestKafka, mysqlOptions, registerCleanup, uniqueName } from '@sync/test-kit'
 import type { Kafka } from 'kafkajs'
 import type { ConnectionOptions, SinkMessage, SnapshotSink } from '../../src/index.ts'
 
@@ -22,6 +22,30 @@ export function sourceConnection(): ConnectionOptions {
     user: o.user as string,
     password: o.password as string,
   }
+}
+
+/**
+ * An account as managed MySQL grants one: SELECT and LOCK TABLES on `db`, REPLICATION
+ * CLIENT, and no RELOAD (so no FLUSH TABLES WITH READ LOCK). Dropped when the test ends.
+ */
+export async function lockTablesAccount(db: string): Promise<ConnectionOptions> {
+  const user = uniqueName('snap_lk')
+  const password = uniqueName('pw')
+  const admin = await connectMysql()
+  const hosts = ['127.0.0.1', 'localhost']
+  registerCleanup(async () => {
+    try {
+      for (const h of hosts) await admin.query('DROP USER IF EXISTS ?@?', [user, h])
+    } finally {
+      await admin.end()
+    }
+  })
+  for (const h of hosts) {
+    await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, h, password])
+    await admin.query(`GRANT SELECT, LOCK TABLES ON \`${db}\`.* TO ?@?`, [user, h])
+    await admin.query('GRANT REPLICATION CLIENT ON *.* TO ?@?', [user, h])
+  }
+  return { ...sourceConnection(), user, password }
 }
 
 export function testCipher() {
@@ -200,6 +224,9 @@ export function canonicalGtid(list: string): string {
   return [...byDomain(list).values()].sort().join(',')
 }
 
+type BinlogEvent = { Pos: number | string; Event_type: string; Info: string }
+const binlogEvents = new Map<string, BinlogEvent[]>()
+
 /**
  * The GTID position at binlog offset `pos` of `file`, worked out from the binlog itself
  * (the file's Gtid_list, then every transaction's GTID event before `pos`), independently
@@ -210,9 +237,12 @@ export async function gtidFromBinlog(
   file: string,
   pos: number,
 ): Promise<string> {
-  const [events] = (await admin.query(`SHOW BINLOG EVENTS IN '${file.replace(/'/g, '')}'`)) as [
-    Array<{ Pos: number | string; Event_type: string; Info: string }>,
-  ]
+  // one read of the file serves every position before its end (the binlog only grows)
+  let events = binlogEvents.get(file)
+  if (events === undefined || Number(events.at(-1)?.Pos ?? 0) < pos) {
+    ;[events] = (await admin.query(`SHOW BINLOG EVENTS IN '${file.replace(/'/g, '')}'`)) as [BinlogEvent[]]
+    binlogEvents.set(file, events)
+  }
   let state = new Map<string, string>()
   for (const e of events) {
     if (Number(e.Pos) >= pos) break
