@@ -16,6 +16,10 @@ export function createSinkerMetrics(registry: MetricsRegistry): SinkMetrics {
       'sinker_batch_retries_total',
       'Batch flushes retried after a failure, per partition topic',
     ),
+    stopped: registry.counter(
+      'sinker_partitions_stopped_total',
+      'Partitions stopped by a non-retriable load error (paused, nothing committed past it), per code and table',
+    ),
     splits: registry.counter(
       'sinker_load_splits_total',
       'Loads split in halves to isolate refused rows, per table',

@@ -6,20 +6,40 @@
 //   4. commit offset last+1 (no metadata), then apply the batch's snapshot control messages
 // A failed step is retried with backoff from where it stopped, as long as the partition is
 // still ours; after a rebalance the batch is abandoned and its plan re-formed by the owner.
+// A load that failed with `retriable: false` (an unknown table, bad credentials, no primary
+// key for a MySQL delete) or any programmer error is not retried: the batch stays
+// uncommitted, the partition is reported stopped (onStopped) and loads nothing more, so
+// nothing is dropped and nothing later is committed past it.
 import type { SnapshotControl } from '@sync/change-message'
 import type { Producer } from 'kafkajs'
 import { encodeBatchPlan } from './batch-plan.ts'
 import type { Batch } from './batcher.ts'
 import { deadLetterMessage } from './dead-letters.ts'
-import { SinkError } from './errors.ts'
+import { isProgrammerError, isRetriable, rootCode, SinkError } from './errors.ts'
 import { tableLabel } from './label.ts'
 import type { SinkMetrics } from './metrics.ts'
-import type { DeadLetter, LoadTarget, SinkLogger } from './types.ts'
+import type { DeadLetter, LoadOutcome, LoadTarget, SinkLogger } from './types.ts'
 
 export interface FlushWorker {
   topic: string
   partition: number
   failingSince?: number | undefined
+  /** Set when a non-retriable error stopped the partition: its batches are not flushed. */
+  stopped?: StopReason | undefined
+}
+
+/** Why a partition stopped loading. */
+export interface StopReason {
+  /** The root error's code (SINK_SCHEMA, SL_AUTH, TypeError, …). */
+  code: string
+  /** The table whose load failed, when it was a load. */
+  table?: string | undefined
+  label: string
+  /** The first offset of the batch left uncommitted. */
+  first: bigint
+  message: string
+  since: number
+  error: unknown
 }
 
 export interface BatchFlusherOptions<W extends FlushWorker> {
@@ -35,6 +55,8 @@ export interface BatchFlusherOptions<W extends FlushWorker> {
   commit: (w: W, offset: bigint, metadata: string | null) => Promise<void>
   /** The batch is committed: `next` is the partition's next offset, `controls` its control messages. */
   onApplied: (w: W, next: bigint, controls: Array<{ table: string; control: SnapshotControl }>) => void
+  /** A non-retriable error stopped the partition (`w.stopped` is set); called once. */
+  onStopped: (w: W, reason: StopReason) => void
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -97,7 +119,17 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
             label: batch.label,
           })
         const started = performance.now()
-        const outcome = await o.target.load(table, tableLabel(batch.label, table, tables.length), rows)
+        const label = tableLabel(batch.label, table, tables.length)
+        let outcome: LoadOutcome
+        try {
+          outcome = await o.target.load(table, label, rows)
+        } catch (err) {
+          throw new SinkError(
+            'SINK_LOAD_FAILED',
+            `loading ${rows.length} rows into ${table} under label ${label} failed: ${(err as Error).message}`,
+            { cause: err, retriable: isRetriable(err), table, label },
+          )
+        }
         metrics.loadSeconds.observe({ table }, (performance.now() - started) / 1000)
         metrics.loads.inc({ table })
         metrics.rowsLoaded.inc({ table }, outcome.loadedRows)
@@ -125,6 +157,11 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
           metrics.abandoned.inc({ reason: 'revoked' })
           return
         }
+        // a batch behind a stopped one is never loaded: committing it would skip the other
+        if (w.stopped) {
+          metrics.abandoned.inc({ reason: 'stopped' })
+          return
+        }
         try {
           await flushOnce(w, batch, done)
           w.failingSince = undefined
@@ -137,6 +174,23 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
               partition: w.partition,
               label: batch.label,
             })
+            return
+          }
+          const fatal =
+            isProgrammerError(err) ||
+            ((err as { code?: string }).code === 'SINK_LOAD_FAILED' && !(err as SinkError).retriable)
+          if (fatal) {
+            const cause = (err as { code?: string }).code === 'SINK_LOAD_FAILED' ? (err as Error).cause : err
+            w.stopped = {
+              code: rootCode(err),
+              table: (err as { table?: string }).table,
+              label: batch.label,
+              first: batch.first,
+              message: String((cause as Error)?.message ?? cause).slice(0, 500),
+              since: o.now(),
+              error: err,
+            }
+            o.onStopped(w, w.stopped)
             return
           }
           w.failingSince ??= o.now()

@@ -8,6 +8,11 @@ export const sinkErrorCodes = {
   SINK_REVOKED: 'SINK_REVOKED',
   /** A batch topic's end offsets did not arrive in time: the request is given up and sent again. */
   SINK_CATCH_UP_TIMEOUT: 'SINK_CATCH_UP_TIMEOUT',
+  /**
+   * A load into one table failed; `cause` is the target's error and `retriable` copies its
+   * `retriable` (false for programmer errors). Not retriable: the partition stops loading.
+   */
+  SINK_LOAD_FAILED: 'SINK_LOAD_FAILED',
 } as const
 
 export type SinkErrorCode = keyof typeof sinkErrorCodes
@@ -39,4 +44,28 @@ export class SinkError extends Error {
 
 export function isSinkError(value: unknown): value is SinkError {
   return value instanceof SinkError
+}
+
+/** TypeError, RangeError, ReferenceError, SyntaxError: a bug, never cured by trying again. */
+export function isProgrammerError(err: unknown): boolean {
+  return (
+    err instanceof TypeError ||
+    err instanceof RangeError ||
+    err instanceof ReferenceError ||
+    err instanceof SyntaxError
+  )
+}
+
+/** Whether trying the same thing again may succeed: not for programmer errors or `retriable: false`. */
+export function isRetriable(err: unknown): boolean {
+  if (isProgrammerError(err)) return false
+  return (err as { retriable?: unknown } | null)?.retriable !== false
+}
+
+/** The code that names what went wrong: a SINK_LOAD_FAILED's cause's code, else the error's. */
+export function rootCode(err: unknown): string {
+  const e = err as { code?: unknown; cause?: unknown; name?: unknown } | null
+  if (e?.code === 'SINK_LOAD_FAILED') return rootCode(e.cause)
+  if (typeof e?.code === 'string') return e.code
+  return typeof e?.name === 'string' ? e.name : 'Error'
 }

@@ -3,12 +3,16 @@
 // StarRocks (Stream Load) or MySQL with refused rows isolated to a dead-letter topic, and
 // stream changes held behind snapshots of their table (catch-up, snapshot gate).
 
+export type { StopReason } from './batch-flusher.ts'
 export { type BatchPlan, decodeBatchPlan, encodeBatchPlan } from './batch-plan.ts'
 export { type Batch, type BatchEntry, type Batcher, type BatcherOptions, createBatcher } from './batcher.ts'
 export { type CatchUp, type CatchUpOptions, createCatchUp } from './catch-up.ts'
 export { deadLetterHeaders, deadLetterMessage } from './dead-letters.ts'
 export {
+  isProgrammerError,
+  isRetriable,
   isSinkError,
+  rootCode,
   SinkError,
   type SinkErrorCode,
   type SinkErrorContext,

@@ -27,6 +27,8 @@ export interface SinkMetrics {
   loadSeconds: SinkHistogram
   /** Batch flushes retried after a failure, labels {topic}. */
   retries: SinkCounter
+  /** Partitions stopped by a non-retriable error (nothing committed past it), labels {code, table}. */
+  stopped: SinkCounter
   /** Loads split in halves to isolate refused rows, labels {table}. */
   splits: SinkCounter
   /** Messages and rows sent to the dead-letter topic, labels {code}. */
@@ -55,6 +57,7 @@ export const noopSinkMetrics: SinkMetrics = {
   loads: noCounter,
   loadSeconds: { observe() {} },
   retries: noCounter,
+  stopped: noCounter,
   splits: noCounter,
   deadLetters: noCounter,
   lag: noGauge,

@@ -20,7 +20,7 @@ import {
   snapshotHeaders,
 } from '@sync/change-message'
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs'
-import { createBatchFlusher } from './batch-flusher.ts'
+import { createBatchFlusher, type StopReason } from './batch-flusher.ts'
 import { decodeBatchPlan } from './batch-plan.ts'
 import { type Batch, type Batcher, createBatcher } from './batcher.ts'
 import { createCatchUp } from './catch-up.ts'
@@ -74,6 +74,8 @@ export interface Worker {
   queuedBytes: number
   chain: Promise<void>
   failingSince?: number | undefined
+  /** A non-retriable error stopped this partition: it stays paused and commits nothing more. */
+  stopped?: StopReason | undefined
   highWatermark: bigint
   committed: bigint
   /** Offset up to which batches were applied (committed, control messages given to the gate). */
@@ -100,6 +102,12 @@ export function createSinker(o: SinkerOptions) {
   const { consumer, admin, logger, metrics } = o
   const gate = createSnapshotGate()
   const workers = new Map<string, Worker>()
+  /**
+   * Partitions stopped by a non-retriable error, by worker key: kept across generations
+   * (health stays not ok) until a batch of the partition loads again, or it is assigned
+   * elsewhere.
+   */
+  const stoppedParts = new Map<string, StopReason>()
   const pending = new Map<string, Promise<Worker>>()
   const partitionCounts = new Map<string, number>()
   let generation = 0
@@ -157,7 +165,35 @@ export function createSinker(o: SinkerOptions) {
         { topic: w.topic, partition: w.partition, offset: String(offset), metadata },
       ])
       metrics.commits.inc({ topic: w.topic })
-      if (metadata === null) w.committed = offset
+      if (metadata === null) {
+        w.committed = offset
+        // the batch a previous generation stopped on has loaded after all
+        if (stoppedParts.delete(w.key))
+          logger.info('loading resumed on a partition that had stopped', {
+            topic: w.topic,
+            partition: w.partition,
+          })
+      }
+    },
+    onStopped: (w, reason) => {
+      stoppedParts.set(w.key, reason)
+      metrics.stopped.inc({ code: reason.code, table: reason.table ?? '' })
+      if (w.gen === generation && !w.paused) {
+        w.paused = true
+        consumer.pause([{ topic: w.topic, partitions: [w.partition] }])
+      }
+      logger.error(
+        'loading stopped on a non-retriable error: the partition is paused and nothing after the failed batch is committed; fix the cause and restart the sinker',
+        {
+          topic: w.topic,
+          partition: w.partition,
+          table: reason.table,
+          code: reason.code,
+          label: reason.label,
+          uncommittedFrom: String(reason.first),
+          error: reason.error,
+        },
+      )
     },
     onApplied: (w, next, controls) => {
       if (next > w.applied) w.applied = next
@@ -397,7 +433,7 @@ export function createSinker(o: SinkerOptions) {
         w.heldSince = undefined
         w.heldReportedAt = undefined
       }
-      if (w.held.length === 0 && w.paused) {
+      if (w.held.length === 0 && w.paused && !w.stopped) {
         w.paused = false
         consumer.resume([{ topic: w.topic, partitions: [w.partition] }])
         logger.debug('released held stream changes', {
@@ -419,8 +455,10 @@ export function createSinker(o: SinkerOptions) {
   function relieveMemory() {
     // held messages cannot be flushed (they wait for other partitions): not counted here,
     // their partitions are paused instead
+    // neither do the buffers of a stopped partition (they stay until a restart)
     let heldBytes = 0
-    for (const w of workers.values()) heldBytes += w.heldBytes
+    for (const w of workers.values())
+      heldBytes += w.stopped ? w.batcher.bytes + w.queuedBytes + w.heldBytes : w.heldBytes
     const over = bufferedBytes() - heldBytes - o.flush.memoryBudgetBytes
     if (over <= 0) return false
     // batches already cut are on their way out: count them against the excess, or a slow
@@ -429,7 +467,7 @@ export function createSinker(o: SinkerOptions) {
     for (const w of workers.values()) queuedBytes += w.queuedBytes
     let toCut = over - queuedBytes
     const byBytes = [...workers.values()]
-      .filter((w) => w.batcher.hasOpen)
+      .filter((w) => w.batcher.hasOpen && !w.stopped)
       .sort((a, b) => b.batcher.bytes - a.batcher.bytes)
     // cut the biggest open buffers until what is cut covers the excess; cut batches stay in
     // memory (queued) until loaded, and the caller waits for them to drain
@@ -447,7 +485,7 @@ export function createSinker(o: SinkerOptions) {
     const gen = generation
     const ticket = catchUp.ticket()
     const w = await workerFor(batch.topic, batch.partition)
-    if (w.gen !== generation) return
+    if (w.gen !== generation || w.stopped) return
     w.highWatermark = BigInt(batch.highWatermark)
     // only what was taken is resolved: anything left (a stop, a rebalance) is fetched again
     for (const m of batch.messages) {
@@ -492,7 +530,7 @@ export function createSinker(o: SinkerOptions) {
       if (w.gen !== generation) continue
       // while the previous batch is still queued or loading (a table's load slot, a slow
       // target), the open batch keeps growing instead of queueing one small batch per interval
-      if (w.queued === 0) enqueue(w, w.batcher.cutIfDue(t))
+      if (w.queued === 0 && !w.stopped) enqueue(w, w.batcher.cutIfDue(t))
       held += w.held.length
       reportLongHold(w, t)
       if (w.committed >= 0n)
@@ -548,6 +586,11 @@ export function createSinker(o: SinkerOptions) {
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         newGeneration('rebalance')
         assignment = e.payload.memberAssignment
+        // a stopped partition assigned elsewhere is its new owner's to report
+        for (const key of stoppedParts.keys()) {
+          const i = key.lastIndexOf('|')
+          if (!assignment[key.slice(0, i)]?.includes(Number(key.slice(i + 1)))) stoppedParts.delete(key)
+        }
         void warnSplitTables(assignment)
         logger.info('joined the consumer group', {
           generation: e.payload.groupId,
@@ -597,21 +640,29 @@ export function createSinker(o: SinkerOptions) {
 
     health() {
       const failing = [...workers.values()].filter(
-        (w) => w.failingSince !== undefined && now() - w.failingSince > 60_000,
+        (w) => w.gen === generation && w.failingSince !== undefined && now() - w.failingSince > 60_000,
       )
-      const ok = !crashed && failing.length === 0
+      const stopped = [...stoppedParts].map(
+        ([key, r]) =>
+          `${r.code} ${r.table ?? '(no table)'} on ${key.replace('|', '-')} from offset ${r.first}: ${r.message}`,
+      )
+      const problems = [
+        ...(stopped.length ? [`loading stopped on a non-retriable error: ${stopped.join('; ')}`] : []),
+        ...(failing.length
+          ? [`loads failing for over a minute: ${failing.map((w) => w.key).join(', ')}`]
+          : []),
+      ]
       return {
-        ok,
+        ok: !crashed && problems.length === 0,
         checks: {
           consumer: crashed ? { ok: false, detail: `crashed: ${crashed.message}` } : { ok: true },
-          loads: failing.length
-            ? {
-                ok: false,
-                detail: `loads failing for over a minute: ${failing.map((w) => w.key).join(', ')}`,
-              }
-            : { ok: true },
+          loads: problems.length ? { ok: false, detail: problems.join('; ') } : { ok: true },
         },
       }
+    },
+    /** Partitions stopped by a non-retriable error, by `topic|partition`. */
+    get stopped(): ReadonlyMap<string, StopReason> {
+      return stoppedParts
     },
     get crashed() {
       return crashed

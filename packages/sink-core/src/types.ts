@@ -40,7 +40,13 @@ export interface LoadOutcome {
 /** Where batches go: StarRocks (Stream Load) or MySQL/MariaDB. */
 export interface LoadTarget {
   readonly kind: 'starrocks' | 'mysql'
-  /** Loads `rows` (in order) into `table` under `label`; throws only for retriable trouble. */
+  /**
+   * Loads `rows` (in order) into `table` under `label`. Rows the target refuses come back in
+   * `rejected`; anything else that keeps the load from completing is thrown. An error with
+   * `retriable: false` (and any TypeError/RangeError) stops the partition: nothing after it
+   * is committed and the sinker reports it unhealthy. Any other error is retried with
+   * backoff under the same label, so a load must be safe to repeat.
+   */
   load(table: string, label: string, rows: readonly BufferedRow[]): Promise<LoadOutcome>
   close(): Promise<void>
 }

@@ -1,9 +1,10 @@
 import type { Producer } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
-import { createBatchFlusher, type FlushWorker } from '../src/batch-flusher.ts'
+import { createBatchFlusher, type FlushWorker, type StopReason } from '../src/batch-flusher.ts'
 import { decodeBatchPlan } from '../src/batch-plan.ts'
 import { type Batch, type BatchEntry, createBatcher } from '../src/batcher.ts'
 import { deadLetterHeaders } from '../src/dead-letters.ts'
+import { SinkError } from '../src/errors.ts'
 import { tableLabel } from '../src/label.ts'
 import { noopSinkMetrics, type SinkCounter } from '../src/metrics.ts'
 import type { BufferedRow, LoadOutcome, LoadTarget } from '../src/types.ts'
@@ -57,7 +58,9 @@ function counter() {
   return c
 }
 
-function setup(o: { failLoads?: Record<string, number>; current?: () => boolean } = {}) {
+function setup(
+  o: { failLoads?: Record<string, number>; failWith?: () => Error; current?: () => boolean } = {},
+) {
   const steps: string[] = []
   const loads: Array<{ table: string; label: string; ids: unknown[] }> = []
   const fails = { ...o.failLoads }
@@ -67,7 +70,7 @@ function setup(o: { failLoads?: Record<string, number>; current?: () => boolean 
       steps.push(`load ${table}`)
       if ((fails[table] ?? 0) > 0) {
         fails[table]! -= 1
-        throw new Error(`load of ${table} failed`)
+        throw o.failWith?.() ?? new Error(`load of ${table} failed`)
       }
       loads.push({ table, label, ids: rows.map((r) => r.row.id) })
       return { loadedRows: rows.length, loadedBytes: 10 * rows.length, rejected: [] }
@@ -84,6 +87,7 @@ function setup(o: { failLoads?: Record<string, number>; current?: () => boolean 
   } as unknown as Producer
   const commits: Array<{ offset: bigint; metadata: string | null }> = []
   const applied: bigint[] = []
+  const stops: StopReason[] = []
   const metrics = { ...noopSinkMetrics, retries: counter(), abandoned: counter() }
   const flusher = createBatchFlusher<FlushWorker>({
     target,
@@ -99,9 +103,10 @@ function setup(o: { failLoads?: Record<string, number>; current?: () => boolean 
       commits.push({ offset, metadata })
     },
     onApplied: (_w, next) => applied.push(next),
+    onStopped: (_w, reason) => stops.push(reason),
     sleep: async () => {},
   })
-  return { flusher, steps, loads, sent, commits, applied, metrics }
+  return { flusher, steps, loads, sent, commits, applied, metrics, stops }
 }
 
 describe('flushing one batch', () => {
@@ -147,4 +152,42 @@ describe('flushing one batch', () => {
     expect(s.applied).toEqual([])
     expect(s.metrics.abandoned.n).toBe(1)
   })
+
+  // Root cause of a partition retried forever: every failed flush was retried with backoff,
+  // whatever the error, so a table without a primary key on the MySQL target or a missing
+  // column list spun for good and /healthz only turned red a minute later.
+  it.each([
+    [
+      'retriable: false',
+      () => new SinkError('SINK_SCHEMA', 'table b has no primary key: cannot delete by key', { table: 'b' }),
+      'SINK_SCHEMA',
+    ],
+    [
+      'a programmer error',
+      () => new TypeError("Cannot read properties of undefined (reading 'id')"),
+      'TypeError',
+    ],
+  ])(
+    'stops the partition on %s: no retry, nothing committed after the plan, later batches not loaded',
+    async (_what, failWith, code) => {
+      const s = setup({ failLoads: { b: 100 }, failWith })
+      const w: FlushWorker = { topic: 't', partition: 0 }
+      const batch = batchOf()
+      await s.flusher.flush(w, batch)
+
+      expect(s.steps).toEqual(['plan 5', 'dead letters', 'load a', 'load b'])
+      expect(s.metrics.retries.n).toBe(0)
+      expect(s.applied).toEqual([])
+      expect(s.stops).toHaveLength(1)
+      expect(s.stops[0]).toMatchObject({ code, table: 'b', label: batch.label, first: 5n, since: 1_000 })
+      expect(s.stops[0]!.message).toBe(failWith().message)
+      expect(w.stopped).toBe(s.stops[0])
+
+      // the next batch of the partition is not loaded (committing it would skip the failed one)
+      await s.flusher.flush(w, batchOf())
+      expect(s.steps).toHaveLength(4)
+      expect(s.metrics.abandoned.n).toBe(1)
+      expect(s.stops).toHaveLength(1)
+    },
+  )
 })
