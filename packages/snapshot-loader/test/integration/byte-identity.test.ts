@@ -1,13 +1,25 @@
 // One row, one message: every type of the canonical rendering (shared/DESIGN.md), with edge
-// values, read through the binlog (as the shipper does) and through the snapshot; the
-// decrypted payloads must be the same bytes. Zero and invalid dates, DST gaps, BIGINT
-// UNSIGNED max, DECIMAL(65,30), FLOAT widening, MariaDB JSON, BIT(64) … included.
+// values, read through the binlog and built into messages as the shipper builds them
+// (@sync/delivery's change builder), and read through the snapshot; the decrypted payloads
+// must be the same bytes. Zero and invalid dates, DST gaps, BIGINT UNSIGNED max,
+// DECIMAL(65,30), FLOAT widening, MariaDB JSON, BIT(64) … included. Three rules render the
+// binary columns as base64, hex and utf8; the base64 rule is compared in the debezium
+// format too (its `after` image, byte for byte).
 import { createBinlogReader, type ReaderEvent } from '@sync/binlog-reader'
-import { createChangeEncoder } from '@sync/change-message'
-import { createTestDatabase, createTestTopic, mysqlOptions, registerCleanup, waitFor } from '@sync/test-kit'
-import { expect, it } from 'vitest'
+import { createChangeEncoder, type OutputFormat } from '@sync/change-message'
+import { createBinaryColumnCatalog, createChangeBuilder } from '@sync/delivery'
+import { createTableMatcher, parseRuleSet } from '@sync/table-matcher'
+import {
+  connectMysql,
+  createTestDatabase,
+  createTestTopic,
+  mysqlOptions,
+  registerCleanup,
+  waitFor,
+} from '@sync/test-kit'
+import { describe, expect, it } from 'vitest'
 import { createSnapshotLoader } from '../../src/index.ts'
-import { kafkaSink, matcherFor, readBatchTopic, sourceConnection, testCipher } from './helpers.ts'
+import { kafkaSink, readBatchTopic, sourceConnection, testCipher } from './helpers.ts'
 
 const zone = 'America/New_York'
 const columns = `
@@ -176,92 +188,189 @@ const rows: string[][] = [
 ]
 const nullRow = Array.from({ length: rows[0]?.length ?? 0 }, () => 'NULL')
 
-it('sends the same decrypted bytes for a row read from the binlog and from the snapshot', async () => {
-  const db = await createTestDatabase('snap_bytes')
-  await db.query(`CREATE TABLE t (${columns}) CHARACTER SET utf8mb4`)
-  const topic = await createTestTopic('snap_bytes', 3)
-  const matcher = matcherFor(db.name, { batchTopic: topic })
-  const cipher = testCipher()
+const encodings = ['base64', 'hex', 'utf8'] as const
+type Encoding = (typeof encodings)[number]
+/** What is compared: a rule's table in one output format. */
+const variants: Array<{ encoding: Encoding; format: OutputFormat }> = [
+  { encoding: 'base64', format: 'seed' },
+  { encoding: 'hex', format: 'seed' },
+  { encoding: 'utf8', format: 'seed' },
+  { encoding: 'base64', format: 'debezium' },
+]
+const variantName = (v: { encoding: Encoding; format: OutputFormat }) => `${v.encoding}/${v.format}`
 
-  const repl = mysqlOptions('repl')
-  const reader = createBinlogReader({
-    connection: {
-      host: repl.host as string,
-      port: repl.port as number,
-      user: repl.user as string,
-      password: repl.password as string,
-    },
-    serverId: 100_000 + Math.floor(Math.random() * 1_000_000),
-    start: 'now',
-    tables: { [db.name]: true },
-    timeZone: zone,
-    heartbeatMs: 1000,
-  })
-  registerCleanup(() => reader.stop())
-  await reader.start()
-  // zero and invalid dates and the invalid ENUM value need a permissive sql_mode
-  await db.query("SET SESSION sql_mode = 'ALLOW_INVALID_DATES', time_zone = '+00:00'")
-  const all = [...rows, nullRow]
-  for (const [n, values] of all.entries())
-    await db.query(`INSERT INTO t VALUES (${n + 1}, ${values.join(', ')})`)
+/** One rule per table t_<encoding>, keyed by (table_name, id), rendering binary columns that way. */
+function rulesFor(db: string) {
+  return createTableMatcher(
+    parseRuleSet(
+      encodings.map((encoding) => ({
+        file: `r_${encoding}.json`,
+        text: JSON.stringify({
+          version: 2,
+          name: `r_${encoding}`,
+          match: { database: db, table: `t_${encoding}` },
+          target: { table: `ods_${encoding}`, topic: `stream_${db}_${encoding}` },
+          table_name_column: true,
+          primary_key: { columns: ['id'], compose: 'table' },
+          binary: encoding,
+        }),
+      })),
+    ),
+  )
+}
 
-  // The stream path, as the shipper builds a message from a binlog row
-  const encoder = createChangeEncoder({ cipher })
-  const fromBinlog = new Map<string, string>()
-  const consume = (async () => {
-    for await (const ev of reader as AsyncIterable<ReaderEvent>) {
-      if (ev.kind !== 'insert') continue
-      const plan = matcher.match(ev.database, ev.table)
-      if (!plan) continue
-      for (const r of ev.rows) {
-        const row = plan.mapRow(r)
-        const m = encoder.encode({
-          op: 'upsert',
-          row,
-          key: plan.keyOf(row),
-          source: { database: ev.database, table: ev.table, kind: 'insert' },
-        })
-        fromBinlog.set(m.key, cipher.openToString(m.value))
+/** The part of a debezium plaintext before its source block: before and after images. */
+function images(plaintext: string): string {
+  const at = plaintext.lastIndexOf(',"source":{"db":')
+  if (at < 0) throw new Error(`not a debezium plaintext: ${plaintext.slice(0, 80)}`)
+  return plaintext.slice(0, at)
+}
+
+describe('byte identity of the binlog and snapshot paths', () => {
+  it('sends the same decrypted bytes for every type, per binary encoding and in both formats', async () => {
+    const db = await createTestDatabase('snap_bytes')
+    for (const e of encodings) await db.query(`CREATE TABLE t_${e} (${columns}) CHARACTER SET utf8mb4`)
+    const matcher = rulesFor(db.name)
+    const cipher = testCipher()
+    const topics = new Map<string, string>()
+    for (const v of variants) topics.set(variantName(v), await createTestTopic('snap_bytes', 3))
+
+    const repl = mysqlOptions('repl')
+    const reader = createBinlogReader({
+      connection: {
+        host: repl.host as string,
+        port: repl.port as number,
+        user: repl.user as string,
+        password: repl.password as string,
+      },
+      serverId: 100_000 + Math.floor(Math.random() * 1_000_000),
+      start: 'now',
+      tables: { [db.name]: true },
+      timeZone: zone,
+      heartbeatMs: 1000,
+    })
+    registerCleanup(() => reader.stop())
+    await reader.start()
+    // zero and invalid dates and the invalid ENUM value need a permissive sql_mode
+    await db.query("SET SESSION sql_mode = 'ALLOW_INVALID_DATES', time_zone = '+00:00'")
+    const all = [...rows, nullRow]
+    for (const e of encodings) {
+      for (const [n, values] of all.entries())
+        await db.query(`INSERT INTO t_${e} VALUES (${n + 1}, ${values.join(', ')})`)
+    }
+
+    // The stream path: the shipper's change builder, with the binary columns from the catalog
+    const catalogConn = await connectMysql()
+    registerCleanup(() => catalogConn.end())
+    const binaryColumns = createBinaryColumnCatalog({ conn: catalogConn as never })
+    const builders = new Map(
+      (['seed', 'debezium'] as const).map((format) => [
+        format,
+        createChangeBuilder(matcher, createChangeEncoder({ cipher, format }), { binaryColumns }),
+      ]),
+    )
+    const fromBinlog = new Map(variants.map((v) => [variantName(v), new Map<string, string>()]))
+    const consume = (async () => {
+      for await (const ev of reader as AsyncIterable<ReaderEvent>) {
+        if (ev.kind !== 'insert') continue
+        const encoding = ev.table.slice(2) as Encoding
+        for (const [format, builder] of builders) {
+          const into = fromBinlog.get(variantName({ encoding, format }))
+          if (into === undefined) continue
+          await builder.prepare(ev)
+          for (const m of builder.build(ev).messages) into.set(m.key, cipher.openToString(m.value))
+        }
+      }
+    })()
+    consume.catch(() => {})
+    await waitFor(() => [...fromBinlog.values()].every((m) => m.size >= all.length), {
+      what: `${all.length} inserts of every table from the binlog`,
+      timeoutMs: 30_000,
+    })
+    await reader.stop()
+
+    // The snapshot path, through Kafka: one run per table and format
+    const sink = await kafkaSink()
+    for (const v of variants) {
+      const topic = topics.get(variantName(v)) as string
+      await createSnapshotLoader({
+        connection: sourceConnection(),
+        matcher,
+        sink,
+        cipher,
+        format: v.format,
+        timeZone: zone,
+        chunkRows: 2,
+        batchTopic: () => topic,
+      }).run({ table: { database: db.name, table: `t_${v.encoding}` } })
+    }
+    const fromSnapshot = new Map(
+      await Promise.all(
+        variants.map(async (v) => {
+          const batch = await readBatchTopic(topics.get(variantName(v)) as string, 3, cipher)
+          const byKey = new Map(batch.filter((m) => m.row !== undefined).map((m) => [m.key, m.plaintext]))
+          return [variantName(v), byKey] as const
+        }),
+      ),
+    )
+
+    for (const v of variants) {
+      const name = variantName(v)
+      const stream = fromBinlog.get(name) as Map<string, string>
+      const snap = fromSnapshot.get(name) as Map<string, string>
+      expect([...snap.keys()].sort(), `${name}: keys`).toEqual([...stream.keys()].sort())
+      expect(stream.size, `${name}: rows`).toBe(all.length)
+      for (const [key, streamText] of stream) {
+        let a = streamText
+        let b = snap.get(key) as string
+        if (v.format === 'debezium') {
+          // the source block and op differ by design (a binlog insert against a snapshot read)
+          const sa = JSON.parse(`{${a.slice(images(a).length + 1)}`) as Record<string, unknown>
+          const sb = JSON.parse(`{${b.slice(images(b).length + 1)}`) as Record<string, unknown>
+          expect([sa.op, (sa.source as { snapshot: boolean }).snapshot], `${name} ${key}: stream op`).toEqual(
+            ['c', false],
+          )
+          expect(
+            [sb.op, (sb.source as { snapshot: boolean }).snapshot],
+            `${name} ${key}: snapshot op`,
+          ).toEqual(['r', true])
+          a = images(a)
+          b = images(b)
+        }
+        // per column first, so a failure names the column
+        const pa = JSON.parse(
+          `${a.replace(/:(-?\d{16,})/g, ':"$1"')}${v.format === 'debezium' ? '}' : ''}`,
+        ) as Record<string, unknown>
+        const pb = JSON.parse(
+          `${b.replace(/:(-?\d{16,})/g, ':"$1"')}${v.format === 'debezium' ? '}' : ''}`,
+        ) as Record<string, unknown>
+        const ra = (v.format === 'debezium' ? pa.after : pa) as Record<string, unknown>
+        const rb = (v.format === 'debezium' ? pb.after : pb) as Record<string, unknown>
+        for (const col of Object.keys(ra)) expect(rb[col], `${name} ${key} column ${col}`).toEqual(ra[col])
+        expect(Buffer.from(b, 'utf8').equals(Buffer.from(a, 'utf8')), `${name} ${key} byte for byte`).toBe(
+          true,
+        )
       }
     }
-  })()
-  consume.catch(() => {})
-  await waitFor(() => fromBinlog.size >= all.length, {
-    what: `${all.length} inserts from the binlog`,
-    timeoutMs: 30_000,
-  })
-  await reader.stop()
 
-  // The snapshot path, through Kafka
-  const loader = createSnapshotLoader({
-    connection: sourceConnection(),
-    matcher,
-    sink: await kafkaSink(),
-    cipher,
-    timeZone: zone,
-    chunkRows: 2,
+    // what the contract says, independently of both paths (no DATE_FORMAT needed for DATETIME/TIMESTAMP)
+    const row = (name: string, id: number, table: string) =>
+      fromSnapshot.get(name)?.get(JSON.stringify({ id, table_name: table })) as string
+    const r1 = row('base64/seed', 1, 't_base64')
+    expect(r1).toContain('"biu":18446744073709551615')
+    expect(r1).toContain('"dec65":"-12345678901234567890123456789012345.123456789012345678901234567890"')
+    expect(r1).toContain('"dt6":"2024-03-10 02:30:00.123456"')
+    expect(r1).toContain('"ts":"2024-03-10 01:59:59.999999"')
+    expect(r1).toContain('"ts0":"1969-12-31 19:00:01"')
+    expect(r1).toContain('"bl":"/wDDKA==","bn":"AP8AAA==","vb":"ww=="')
+    const r3 = row('base64/seed', 3, 't_base64')
+    expect(r3).toContain('"dt6":null')
+    expect(r3).toContain('"ts0":null')
+    // BLOB X'FF00C328', BINARY(4) X'00FF' (zero-padded), VARBINARY X'C3'
+    expect(row('hex/seed', 1, 't_hex')).toContain('"bl":"ff00c328","bn":"00ff0000","vb":"c3"')
+    expect(row('utf8/seed', 2, 't_utf8')).toContain('"bl":"","bn":"a\\u0000\\u0000\\u0000","vb":""')
+    expect(images(row('base64/debezium', 1, 't_base64'))).toContain(
+      '"bl":"/wDDKA==","bn":"AP8AAA==","vb":"ww=="',
+    )
   })
-  await loader.run({ table: { database: db.name, table: 't' } })
-  const batch = await readBatchTopic(topic, 3, cipher)
-  const fromSnapshot = new Map(batch.filter((m) => m.row !== undefined).map((m) => [m.key, m.plaintext]))
-
-  expect([...fromSnapshot.keys()].sort()).toEqual([...fromBinlog.keys()].sort())
-  for (const [key, text] of fromBinlog) {
-    const snap = fromSnapshot.get(key) as string
-    // per column first, so a failure names the column
-    const a = JSON.parse(text.replace(/:(-?\d{16,})/g, ':"$1"')) as Record<string, unknown>
-    const b = JSON.parse(snap.replace(/:(-?\d{16,})/g, ':"$1"')) as Record<string, unknown>
-    for (const col of Object.keys(a)) expect(b[col], `${key} column ${col}`).toEqual(a[col])
-    expect(Buffer.from(snap, 'utf8').equals(Buffer.from(text, 'utf8')), `${key} byte for byte`).toBe(true)
-  }
-  // what the contract says, independently of both paths (no DATE_FORMAT needed for DATETIME/TIMESTAMP)
-  const r1 = fromSnapshot.get(JSON.stringify({ id: 1, table_name: 't' })) as string
-  expect(r1).toContain('"biu":18446744073709551615')
-  expect(r1).toContain('"dec65":"-12345678901234567890123456789012345.123456789012345678901234567890"')
-  expect(r1).toContain('"dt6":"2024-03-10 02:30:00.123456"')
-  expect(r1).toContain('"ts":"2024-03-10 01:59:59.999999"')
-  expect(r1).toContain('"ts0":"1969-12-31 19:00:01"')
-  const r3 = fromSnapshot.get(JSON.stringify({ id: 3, table_name: 't' })) as string
-  expect(r3).toContain('"dt6":null')
-  expect(r3).toContain('"ts0":null')
 })
