@@ -30,9 +30,17 @@ export const metricHelp: Record<string, string> = {
   shipper_reader_restarts: 'Binlog reader restarts after a rule reload, per source',
   shipper_ddl_events: 'DDL statements seen on captured tables, per source and kind',
   shipper_rule_reloads: 'Rule directory reloads, per result',
-  table_matcher_unmapped_columns:
-    'Columns seen without an explicit mapping, per rule and action (first sighting)',
-  table_matcher_rule_reloads: 'Rule sets swapped into a matcher',
-  table_matcher_plans_compiled: 'Table plans compiled',
-  table_matcher_match_errors: 'Tables whose rule could not be decided, per code',
+  // written by the packages under these names (a name without _total gets one)
+  table_matcher_unmapped_columns_total:
+    'Columns seen without an explicit mapping, per rule and action (first sighting per table)',
+  table_matcher_rule_reloads_total: 'Rule sets swapped into a matcher',
+  table_matcher_rule_reloads_rejected_total:
+    'Rule sets refused because a table already seen would match two rules',
+  table_matcher_plans_compiled_total: 'Table plans compiled',
+  table_matcher_match_errors_total: 'Tables whose rule could not be decided, per code',
+  binlog_paused:
+    '1 while a binlog socket is paused because the shipper is not pulling (Kafka slower than the binlog)',
+  binlog_errors_total: 'Binlog reader errors, per code',
+  binlog_reconnects_total: 'Binlog connections re-established, per code of the error that broke them',
+  binlog_invalid_dates_total: 'Zero or invalid dates rendered as null, per column',
 }

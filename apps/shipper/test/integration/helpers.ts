@@ -85,10 +85,12 @@ export async function readTopics(
   key: string,
   done: (messages: ShippedMessage[]) => boolean,
   timeoutMs = 40_000,
+  /** Another cluster than the stack's (a private mock). */
+  brokers?: string[],
 ): Promise<ShippedMessage[]> {
   const cipher = createEnvelopeCipher({ key })
   const decoder = createChangeDecoder({ cipher })
-  const kafka = createTestKafka()
+  const kafka = createTestKafka(brokers ? { brokers } : {})
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 })
   const out: ShippedMessage[] = []
   await consumer.connect()

@@ -1,10 +1,10 @@
 // The shipper as a process: kill -9 at random points and restart loses nothing and keeps
-// each key's order; SIGTERM stops cleanly within 10 s with a final checkpoint; a bad
-// configuration names the field and exits 2.
+// each key's order; SIGTERM stops cleanly within 10 s with a final checkpoint; SIGHUP
+// reloads the rules; a bad configuration names the field and exits 2.
 
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createTestDatabase, createTestTopic, readStackEnv } from '@sync/test-kit'
+import { createTestDatabase, createTestTopic, readStackEnv, waitFor } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
 import { newKey, readTopics, type ShippedMessage, stackConfig, tempDir, writeRule } from './helpers.ts'
 import { appDir, prng, spawnShipper, writeConfig } from './process-helpers.ts'
@@ -143,6 +143,50 @@ describe('shipper process', () => {
     const lines = child.output().trim().split('\n')
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow()
     expect(child.output()).not.toContain(readStackEnv().mysqlRepl.password)
+  })
+
+  it('reloads the rules on SIGHUP, with the directory watch off', async () => {
+    const { db, topic, key, configPath, checkpointDir } = await setUp('info')
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>
+    const path = await writeConfig(checkpointDir, { ...config, rules: { watch: false } }, 'sighup.json')
+    const rulesDir = config.rulesDir as string
+    const otherTopic = await createTestTopic('others', 2)
+    await db.query('CREATE TABLE others (id INT PRIMARY KEY, v INT)')
+    const child = spawnShipper(['--config', path])
+    try {
+      await db.query('INSERT INTO others VALUES (1, 1)') // no rule yet: read and skipped
+      await db.query("INSERT INTO items VALUES (1, 1, 'after others 1')")
+      await readTopics([topic], key, (ms) => ms.length >= 1) // so others' row 1 has been read
+      await writeRule(rulesDir, 'others.json', {
+        key: `${db.name}.others`,
+        topic: otherTopic,
+        need_table: false,
+        complete_regex: true,
+        regex: '',
+        column_mapping: { id: 'id', v: 'v' },
+      })
+      await new Promise((r) => setTimeout(r, 500))
+      expect(child.output()).not.toContain('rules reloaded') // nothing watches the directory
+      child.proc.kill('SIGHUP')
+      await waitFor(() => child.output().includes('"msg":"rules reloaded"'), { what: 'rules reloaded' })
+      await db.query('INSERT INTO others VALUES (2, 2)')
+      const shipped = await readTopics([otherTopic], key, (ms) => ms.length >= 1)
+      await new Promise((r) => setTimeout(r, 300))
+      expect(shipped.map((m) => m.change.row)).toEqual([{ id: 2, v: 2 }])
+      const logged = child
+        .output()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+      expect(logged).toContainEqual(expect.objectContaining({ msg: 'SIGHUP: reloading rules' }))
+      expect(logged).toContainEqual(
+        expect.objectContaining({ msg: 'rules reloaded', reason: 'SIGHUP', rules: 2 }),
+      )
+      expect(child.proc.exitCode).toBeNull() // still running: a reload is not a restart
+    } finally {
+      child.proc.kill('SIGTERM')
+      await child.exited
+    }
   })
 
   it('names the bad field and exits 2 on a bad configuration', async () => {
