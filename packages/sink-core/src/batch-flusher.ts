@@ -1,9 +1,11 @@
 // Flushing one batch of one partition (batches of a partition flush one after another):
-//   1. plan: commit offset `first` with metadata {last, label}  (skipped for a re-formed plan)
+//   1. plan: commit offset `first` with metadata {last, label, snapshot progress}  (skipped
+//      for a re-formed plan)
 //   2. dead letters of unreadable messages → dead-letter topic
 //   3. per table: wait for the table's minimum interval, load under the label; refused rows
 //      (isolated by bisection) → dead-letter topic
-//   4. commit offset last+1 (no metadata), then apply the batch's snapshot control messages
+//   4. commit offset last+1 (metadata: the snapshot progress after the batch, if any), then
+//      apply the batch's snapshot control messages
 // A failed step is retried with backoff from where it stopped, as long as the partition is
 // still ours; after a rebalance the batch is abandoned and its plan re-formed by the owner.
 // A load that failed with `retriable: false` (an unknown table, bad credentials, no primary
@@ -12,12 +14,13 @@
 // nothing is dropped and nothing later is committed past it.
 import type { SnapshotControl } from '@sync/change-message'
 import type { Producer } from 'kafkajs'
-import { encodeBatchPlan } from './batch-plan.ts'
+import { encodeCommitMetadata } from './batch-plan.ts'
 import type { Batch } from './batcher.ts'
 import { deadLetterMessage } from './dead-letters.ts'
 import { isProgrammerError, isRetriable, rootCode, SinkError } from './errors.ts'
 import { tableLabel } from './label.ts'
 import type { SinkMetrics } from './metrics.ts'
+import { advanceProgress, type SnapshotProgress } from './snapshot-progress.ts'
 import type { DeadLetter, LoadOutcome, LoadTarget, SinkLogger } from './types.ts'
 
 export interface FlushWorker {
@@ -26,6 +29,11 @@ export interface FlushWorker {
   failingSince?: number | undefined
   /** Set when a non-retriable error stopped the partition: its batches are not flushed. */
   stopped?: StopReason | undefined
+  /**
+   * The partition's snapshot progress as of its last completed batch (read back from the
+   * commit metadata at start); written into every commit's metadata.
+   */
+  progress?: SnapshotProgress[] | undefined
 }
 
 /** Why a partition stopped loading. */
@@ -52,7 +60,8 @@ export interface BatchFlusherOptions<W extends FlushWorker> {
   /** Wall clock (ms): dead-letter times, load spacing, when a partition started failing. */
   now: () => number
   isCurrent: (w: W) => boolean
-  commit: (w: W, offset: bigint, metadata: string | null) => Promise<void>
+  /** Commits `offset` with `metadata`: the plan (`done` false) or the completion (`done` true). */
+  commit: (w: W, offset: bigint, metadata: string | null, done: boolean) => Promise<void>
   /** The batch is committed: `next` is the partition's next offset, `controls` its control messages. */
   onApplied: (w: W, next: bigint, controls: Array<{ table: string; control: SnapshotControl }>) => void
   /** A non-retriable error stopped the partition (`w.stopped` is set); called once. */
@@ -103,7 +112,12 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
 
   async function flushOnce(w: W, batch: Batch, done: Set<string>) {
     if (!done.has('plan') && !batch.planned && batch.groups.size > 0) {
-      await o.commit(w, batch.first, encodeBatchPlan({ last: String(batch.last), label: batch.label }))
+      await o.commit(
+        w,
+        batch.first,
+        encodeCommitMetadata({ last: String(batch.last), label: batch.label }, w.progress ?? []),
+        false,
+      )
     }
     done.add('plan')
     if (!done.has('dead')) await sendDead(batch.dead)
@@ -145,7 +159,9 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
       throw new SinkError('SINK_REVOKED', `partition ${w.topic}-${w.partition} was revoked`, {
         label: batch.label,
       })
-    await o.commit(w, batch.last + 1n, null)
+    const progress = advanceProgress(w.progress ?? [], batch.controls)
+    await o.commit(w, batch.last + 1n, encodeCommitMetadata(undefined, progress), true)
+    w.progress = progress
     o.onApplied(w, batch.last + 1n, batch.controls)
   }
 

@@ -4,7 +4,13 @@
 // stream changes held behind snapshots of their table (catch-up, snapshot gate).
 
 export type { StopReason } from './batch-flusher.ts'
-export { type BatchPlan, decodeBatchPlan, encodeBatchPlan } from './batch-plan.ts'
+export {
+  type BatchPlan,
+  decodeBatchPlan,
+  decodeSnapshotProgress,
+  encodeBatchPlan,
+  encodeCommitMetadata,
+} from './batch-plan.ts'
 export { type Batch, type BatchEntry, type Batcher, type BatcherOptions, createBatcher } from './batcher.ts'
 export { type CatchUp, type CatchUpOptions, createCatchUp } from './catch-up.ts'
 export { deadLetterHeaders, deadLetterMessage } from './dead-letters.ts'
@@ -38,6 +44,7 @@ export { createMysqlTarget, type MysqlTargetOptions } from './mysql-target.ts'
 export { type Isolated, loadIsolating, type RowRefusal } from './row-isolation.ts'
 export { createSinker, type Sinker, type SinkerOptions } from './sinker.ts'
 export { createSnapshotGate, type SnapshotGate } from './snapshot-gate.ts'
+export { advanceProgress, maxProgressEntries, type SnapshotProgress } from './snapshot-progress.ts'
 export { createStarRocksTarget, refusalMessage, type StarRocksTargetOptions } from './starrocks-target.ts'
 export { createSchemaReader, type SchemaReader, type TableSchema } from './table-schema.ts'
 export type {

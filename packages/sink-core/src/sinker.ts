@@ -21,11 +21,12 @@ import {
 } from '@sync/change-message'
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs'
 import { createBatchFlusher, type StopReason } from './batch-flusher.ts'
-import { decodeBatchPlan } from './batch-plan.ts'
+import { decodeBatchPlan, decodeSnapshotProgress } from './batch-plan.ts'
 import { type Batch, type Batcher, createBatcher } from './batcher.ts'
 import { createCatchUp } from './catch-up.ts'
 import type { SinkMetrics } from './metrics.ts'
 import { createSnapshotGate } from './snapshot-gate.ts'
+import type { SnapshotProgress } from './snapshot-progress.ts'
 import type { BufferedRow, LoadTarget, SinkLogger, SourceMessage } from './types.ts'
 
 export interface SinkerOptions {
@@ -80,6 +81,8 @@ export interface Worker {
   committed: bigint
   /** Offset up to which batches were applied (committed, control messages given to the gate). */
   applied: bigint
+  /** This partition's snapshot progress as of `committed` (kept in the commit metadata). */
+  progress: SnapshotProgress[]
 }
 
 const maxQueuedBatches = 2
@@ -128,7 +131,17 @@ export function createSinker(o: SinkerOptions) {
       })),
     fetchCommitted: async (topic) => {
       const r = await admin.fetchOffsets({ groupId: o.groupId, topics: [topic] })
-      return new Map((r[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
+      const partitions = r[0]?.partitions ?? []
+      // the snapshot progress committed with them: known to the gate before the targets
+      // built from these offsets let any stream change of the topic's tables through
+      restoreProgress(
+        topic,
+        await partitionCount(topic),
+        partitions.flatMap((p) =>
+          decodeSnapshotProgress(p.metadata).map((progress) => ({ partition: p.partition, progress })),
+        ),
+      )
+      return new Map(partitions.map((p) => [p.partition, BigInt(p.offset)]))
     },
     applied: (topic, partition) => {
       const w = workers.get(`${topic}|${partition}`)
@@ -160,12 +173,12 @@ export function createSinker(o: SinkerOptions) {
     metrics,
     now,
     isCurrent: (w) => w.gen === generation && !crashed,
-    commit: async (w, offset, metadata) => {
+    commit: async (w, offset, metadata, done) => {
       await consumer.commitOffsets([
         { topic: w.topic, partition: w.partition, offset: String(offset), metadata },
       ])
       metrics.commits.inc({ topic: w.topic })
-      if (metadata === null) {
+      if (done) {
         w.committed = offset
         // the batch a previous generation stopped on has loaded after all
         if (stoppedParts.delete(w.key))
@@ -232,6 +245,45 @@ export function createSinker(o: SinkerOptions) {
     if (moved) releaseHeld()
   }
 
+  /** Snapshots already reported as restored (one log line each). */
+  const restoredLogged = new Set<string>()
+
+  /**
+   * Merges the committed snapshot progress of batch partitions into the gate; open entries
+   * first, so that an end committed on one partition counts for the snapshot another one opens.
+   */
+  function restoreProgress(
+    topic: string,
+    partitions: number,
+    entries: ReadonlyArray<{ partition: number; progress: SnapshotProgress }>,
+  ) {
+    let moved = false
+    const ordered = [...entries.filter((e) => !e.progress.ended), ...entries.filter((e) => e.progress.ended)]
+    for (const { partition, progress: p } of ordered) {
+      if (!gate.restore(p.table, topic, partition, partitions, p)) continue
+      moved = true
+      const key = `${p.table}|${p.snapshotId}`
+      if (gate.isOpen(p.table) && !restoredLogged.has(key)) {
+        restoredLogged.add(key)
+        logger.info(
+          'snapshot state restored from the committed offsets: stream changes of the table wait for it',
+          {
+            table: p.table,
+            snapshotId: p.snapshotId,
+            topic,
+            partition,
+            position: p.position,
+            releasedUpTo: gate.released(p.table),
+          },
+        )
+      }
+      // an end a previous owner applied on some partitions: closed once caught up (as applied)
+      const part = gate.endedInPart(p.table)
+      if (part && !endTickets.has(p.table)) endTickets.set(p.table, { ...part, ticket: catchUp.ticket() })
+    }
+    if (moved) releaseHeld()
+  }
+
   const tableOf = (topic: string, headers: Record<string, string>) =>
     o.topicToTable[topic] ?? headers['sync-target'] ?? topic
 
@@ -253,6 +305,12 @@ export function createSinker(o: SinkerOptions) {
     const plan = decodeBatchPlan(p?.metadata)
     if (plan)
       logger.info('re-forming the planned batch', { topic, partition, from: String(committed), ...plan })
+    const progress = decodeSnapshotProgress(p?.metadata)
+    restoreProgress(
+      topic,
+      partitionCounts.get(topic) ?? 1,
+      progress.map((x) => ({ partition, progress: x })),
+    )
     return {
       key: `${topic}|${partition}`,
       topic,
@@ -277,6 +335,7 @@ export function createSinker(o: SinkerOptions) {
       highWatermark: 0n,
       committed: committed ?? -1n,
       applied: committed ?? -1n,
+      progress,
     }
   }
 

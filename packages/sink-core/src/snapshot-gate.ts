@@ -10,7 +10,11 @@
 // control messages after the committed offsets: partitions whose snapshot-end a previous
 // owner applied never end here. Once snapshot-end was applied on one partition, every chunk
 // is in Kafka; the sinker closes the snapshot when the batch topic is applied up to end
-// offsets fetched after that (endedInPart → catch-up → close).
+// offsets fetched after that (endedInPart → catch-up → close). And the begin and chunk-done
+// messages below the committed offsets are never read again: each batch partition's commit
+// metadata carries its progress (snapshot-progress.ts), which `restore` merges in before any
+// stream change of the table is let through (the sinker restores while catching up).
+
 import {
   comparePositions,
   controlHeader,
@@ -19,9 +23,12 @@ import {
   type SnapshotControl,
   snapshotHeaders,
 } from '@sync/change-message'
+import type { SnapshotProgress } from './snapshot-progress.ts'
 
 interface OpenSnapshot {
   snapshotId: string
+  /** snapshot-begin's startedAt, when known (orders two snapshots of one table). */
+  startedAt?: number | undefined
   batchTopic: string
   partitions: number
   /** partition → position of its last applied chunk-done */
@@ -51,10 +58,44 @@ export interface SnapshotGate {
   endedInPart(table: string): { snapshotId: string; batchTopic: string } | undefined
   /** Closes the snapshot `snapshotId` of `table` (its batch topic was applied past every end). */
   close(table: string, snapshotId: string): boolean
+  /**
+   * Merges what partition `partition` of batch topic `topic` had applied of a snapshot, as
+   * read from its commit metadata: opens the snapshot when this process did not know it,
+   * moves that partition's chunk position forward, counts its end. Never moves anything
+   * back, and never re-opens a snapshot closed here or one older than the open one. True
+   * when the gate changed.
+   */
+  restore(
+    table: string,
+    topic: string,
+    partition: number,
+    partitions: number,
+    progress: SnapshotProgress,
+  ): boolean
 }
+
+/** Closed snapshot ids remembered per table (stale metadata must not re-open them). */
+const closedKept = 16
 
 export function createSnapshotGate(): SnapshotGate {
   const open = new Map<string, OpenSnapshot>()
+  const closed = new Map<string, string[]>()
+
+  function closeOpen(table: string) {
+    const s = open.get(table)
+    if (!s) return
+    open.delete(table)
+    const ids = [...(closed.get(table) ?? []), s.snapshotId].slice(-closedKept)
+    closed.set(table, ids)
+  }
+
+  const after = (a: string | undefined, b: string | undefined) => {
+    if (a === undefined) return false
+    if (b === undefined) return true
+    const pa = parsePosition(a)
+    const pb = parsePosition(b)
+    return pa !== undefined && pb !== undefined && comparePositions(pa, pb) > 0
+  }
 
   function released(table: string): string | undefined {
     const s = open.get(table)
@@ -76,6 +117,7 @@ export function createSnapshotGate(): SnapshotGate {
         if (s?.snapshotId === control.snapshotId) return false
         open.set(table, {
           snapshotId: control.snapshotId,
+          startedAt: control.startedAt,
           batchTopic: topic,
           partitions,
           chunkPos: new Map(),
@@ -102,7 +144,7 @@ export function createSnapshotGate(): SnapshotGate {
       }
       s.chunkPos.set(partition, control.position)
       s.ended.add(partition)
-      if (s.ended.size >= s.partitions) open.delete(table)
+      if (s.ended.size >= s.partitions) closeOpen(table)
       return true
     },
     mustHold(table, headers) {
@@ -128,8 +170,42 @@ export function createSnapshotGate(): SnapshotGate {
     },
     close(table, snapshotId) {
       if (open.get(table)?.snapshotId !== snapshotId) return false
-      open.delete(table)
+      closeOpen(table)
       return true
+    },
+    restore(table, topic, partition, partitions, p) {
+      if (closed.get(table)?.includes(p.snapshotId)) return false
+      let s = open.get(table)
+      if (s?.snapshotId !== p.snapshotId) {
+        // an end alone opens nothing (as when applied); another open snapshot is replaced
+        // only by one that began later
+        if (p.ended) return false
+        if (s && !(p.startedAt !== undefined && s.startedAt !== undefined && p.startedAt > s.startedAt))
+          return false
+        s = {
+          snapshotId: p.snapshotId,
+          startedAt: p.startedAt,
+          batchTopic: topic,
+          partitions,
+          chunkPos: new Map(),
+          ended: new Set(),
+        }
+        open.set(table, s)
+        if (p.position !== undefined) s.chunkPos.set(partition, p.position)
+        return true
+      }
+      let moved = false
+      s.startedAt ??= p.startedAt
+      if (after(p.position, s.chunkPos.get(partition))) {
+        s.chunkPos.set(partition, p.position!)
+        moved = true
+      }
+      if (p.ended && !s.ended.has(partition)) {
+        s.ended.add(partition)
+        moved = true
+        if (s.ended.size >= s.partitions) closeOpen(table)
+      }
+      return moved
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { createBatchFlusher, type FlushWorker, type StopReason } from '../src/batch-flusher.ts'
-import { decodeBatchPlan } from '../src/batch-plan.ts'
+import { decodeBatchPlan, decodeSnapshotProgress, encodeCommitMetadata } from '../src/batch-plan.ts'
 import { type Batch, type BatchEntry, createBatcher } from '../src/batcher.ts'
 import { deadLetterHeaders } from '../src/dead-letters.ts'
 import { SinkError } from '../src/errors.ts'
@@ -98,8 +98,8 @@ function setup(
     metrics,
     now: () => 1_000,
     isCurrent: o.current ?? (() => true),
-    commit: async (_w, offset, metadata) => {
-      steps.push(metadata === null ? `commit ${offset}` : `plan ${offset}`)
+    commit: async (_w, offset, metadata, done) => {
+      steps.push(done ? `commit ${offset}` : `plan ${offset}`)
       commits.push({ offset, metadata })
     },
     onApplied: (_w, next) => applied.push(next),
@@ -190,4 +190,50 @@ describe('flushing one batch', () => {
       expect(s.stops).toHaveLength(1)
     },
   )
+
+  it('writes the partition snapshot progress into both commits: before the batch, then after it', async () => {
+    const s = setup()
+    const b = createBatcher({
+      topic: 't',
+      partition: 0,
+      committed: 5n,
+      plan: undefined,
+      labelPrefix: 'p',
+      rows: 1000,
+      bytes: 1_000_000,
+      intervalMs: 1000,
+    })
+    b.add(5n, row(5, 'a'), 0)
+    const done = b.add(
+      6n,
+      {
+        kind: 'control',
+        table: 'a',
+        control: {
+          type: 'chunk-done',
+          snapshotId: 's1',
+          target: 'a',
+          table: 'a',
+          chunk: 2,
+          position: 'f.1:9',
+          rows: 1,
+        },
+        bytes: 5,
+      },
+      0,
+    )!
+    const w: FlushWorker = {
+      topic: 't',
+      partition: 0,
+      progress: [{ table: 'a', snapshotId: 's1', startedAt: 7 }],
+    }
+    await s.flusher.flush(w, done)
+
+    expect(decodeSnapshotProgress(s.commits[0]!.metadata)).toEqual([
+      { table: 'a', snapshotId: 's1', startedAt: 7 },
+    ])
+    const after = [{ table: 'a', snapshotId: 's1', startedAt: 7, position: 'f.1:9' }]
+    expect(s.commits[1]).toEqual({ offset: 7n, metadata: encodeCommitMetadata(undefined, after) })
+    expect(w.progress).toEqual(after)
+  })
 })

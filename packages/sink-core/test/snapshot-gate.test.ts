@@ -75,3 +75,53 @@ describe('a snapshot partly ended before this process started', () => {
     expect(g.mustHold('orders', at(1000))).toBe(false)
   })
 })
+
+describe('restoring the gate from committed progress', () => {
+  // Root cause of a stale row after kill -9 mid-snapshot: the begin and chunk-done messages
+  // were below the committed offsets, so the restarted gate was closed and let through
+  // changes newer than the next chunk, which then overwrote them.
+  const progress = (over: Record<string, unknown> = {}) => ({
+    table: 'orders',
+    snapshotId: 's1',
+    startedAt: 100,
+    position: 'mysql-bin.000002:500',
+    ...over,
+  })
+
+  it('re-opens the snapshot and holds changes past the lowest restored chunk', () => {
+    const g = createSnapshotGate()
+    expect(g.restore('orders', 'b', 0, 2, progress())).toBe(true)
+    expect(g.isOpen('orders')).toBe(true)
+    expect(g.mustHold('orders', at(100))).toBe(true) // partition 1 unknown yet
+    expect(g.restore('orders', 'b', 1, 2, progress({ position: 'mysql-bin.000002:700' }))).toBe(true)
+    expect(g.released('orders')).toBe('mysql-bin.000002:500')
+    expect(g.mustHold('orders', at(500))).toBe(false)
+    expect(g.mustHold('orders', at(501))).toBe(true)
+    // stale metadata never moves a position back; a chunk applied later moves it on
+    expect(g.restore('orders', 'b', 1, 2, progress({ position: 'mysql-bin.000002:600' }))).toBe(false)
+    g.applied('orders', 'b', 0, 2, chunk(2, 'mysql-bin.000002:800'))
+    expect(g.released('orders')).toBe('mysql-bin.000002:700')
+  })
+
+  it('counts restored ends, and never re-opens a closed snapshot or an older one', () => {
+    const g = createSnapshotGate()
+    g.restore('orders', 'b', 0, 2, progress())
+    // an end alone opens nothing; for the open snapshot it counts
+    expect(g.restore('other', 'b', 0, 2, progress({ table: 'other', ended: true }))).toBe(false)
+    expect(g.isOpen('other')).toBe(false)
+    g.restore('orders', 'b', 1, 2, progress({ position: 'mysql-bin.000002:900', ended: true }))
+    expect(g.endedInPart('orders')).toEqual({ snapshotId: 's1', batchTopic: 'b' })
+    g.applied('orders', 'b', 0, 2, end)
+    expect(g.isOpen('orders')).toBe(false)
+    // metadata fetched before the end was committed must not re-open it
+    expect(g.restore('orders', 'b', 0, 2, progress())).toBe(false)
+    expect(g.isOpen('orders')).toBe(false)
+
+    // a later snapshot replaces an open one; an earlier one does not
+    g.restore('orders', 'b', 0, 2, progress({ snapshotId: 's2', startedAt: 200 }))
+    expect(g.restore('orders', 'b', 0, 2, progress({ snapshotId: 's0', startedAt: 50 }))).toBe(false)
+    expect(g.restore('orders', 'b', 0, 2, progress({ snapshotId: 's3', startedAt: 300 }))).toBe(true)
+    expect(g.endedInPart('orders')).toBeUndefined()
+    expect(g.released('orders')).toBeUndefined()
+  })
+})
