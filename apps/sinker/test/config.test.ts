@@ -69,4 +69,39 @@ describe('sinker configuration', () => {
     const mysqlTarget = { kind: 'mysql', host: 'db', database: 'ods', user: 'u', password: 'pw-mysql' }
     expect(flushOf({ ...valid, target: mysqlTarget }).minTableIntervalMs).toBe(0)
   })
+
+  it('takes a topic pattern instead of (or with) topics, and checks it is a regular expression', () => {
+    const kafka = { brokers: ['k1:9092'] }
+    const r = buildConfig({ ...valid, kafka: { ...kafka, topicPattern: '^ods\\.orders_\\d+$' } }, env)
+    if (!r.ok) throw new Error(r.errors.join('\n'))
+    expect(r.config.kafka.topics).toEqual([])
+    expect(r.config.kafka.topicPattern).toBe('^ods\\.orders_\\d+$')
+    const bad = buildConfig({ ...valid, kafka: { ...kafka, topicPattern: 'ods.(orders' } }, env)
+    expect(bad.ok ? [] : bad.errors).toEqual([
+      'kafka.topicPattern must be a regular expression, received "ods.(orders"',
+    ])
+    const none = buildConfig({ ...valid, kafka: { ...kafka, topics: [] } }, env)
+    expect(none.ok ? [] : none.errors).toEqual([
+      'kafka.topics or kafka.topicPattern must name what to consume',
+    ])
+  })
+
+  it('takes several keys by id with the active one, resolved from the environment', () => {
+    const keys = { k2024: { env: 'OLD_KEY' }, k2025: { env: 'NEW_KEY' } }
+    const { key: _key, ...withoutKey } = valid
+    const env2 = { ...env, OLD_KEY: 'b'.repeat(64), NEW_KEY: 'c'.repeat(64) }
+    const r = buildConfig({ ...withoutKey, keys, activeKid: 'k2025' }, env2)
+    if (!r.ok) throw new Error(r.errors.join('\n'))
+    expect(r.config.keys).toEqual({
+      keys: { k2024: 'b'.repeat(64), k2025: 'c'.repeat(64) },
+      activeKid: 'k2025',
+    })
+    expect(r.config.secrets).toEqual(expect.arrayContaining(['b'.repeat(64), 'c'.repeat(64)]))
+    const wrong = buildConfig({ ...withoutKey, keys, activeKid: 'k2026' }, env2)
+    expect(wrong.ok ? [] : wrong.errors).toEqual([
+      'activeKid must name one of keys (k2024, k2025), received "k2026"',
+    ])
+    const both = buildConfig({ ...valid, keys, activeKid: 'k2025' }, env2)
+    expect(both.ok ? [] : both.errors).toEqual(['config.key and config.keys are exclusive: give one'])
+  })
 })
