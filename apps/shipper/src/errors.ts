@@ -1,27 +1,20 @@
-/** Every error code of the shipper. Callers branch on `code`, never on message text. */
+/**
+ * Every error code the shipper itself throws. Callers branch on `code`, never on message
+ * text. What goes wrong while running comes from the packages, with their own codes
+ * (DELIVERY_*, TM_*, BINLOG_*), in logs, /healthz and `sync_shipper_errors_total`;
+ * configuration errors are a list of lines (loadConfig), not an exception.
+ */
 export const shipperErrorCodes = {
-  /** The configuration is invalid; `errors` lists each bad field. */
-  SHIP_CONFIG: 'SHIP_CONFIG',
-  /** A checkpoint could not be read or written. */
-  SHIP_CHECKPOINT: 'SHIP_CHECKPOINT',
-  /** Kafka did not acknowledge a batch (retried with backoff). */
-  SHIP_KAFKA: 'SHIP_KAFKA',
-  /** A source stopped for good (purged binlog, refused login, lost privileges). */
-  SHIP_SOURCE_FATAL: 'SHIP_SOURCE_FATAL',
-  /** A rule set could not be loaded; the previous one stays in use. */
+  /** A rule directory cannot be loaded at start (bad file, or rules overlapping on an existing table). */
   SHIP_RULES: 'SHIP_RULES',
 } as const
 
 export type ShipperErrorCode = keyof typeof shipperErrorCodes
 
-const retriable: ReadonlySet<ShipperErrorCode> = new Set<ShipperErrorCode>(['SHIP_KAFKA', 'SHIP_CHECKPOINT'])
-
 export interface ShipperErrorContext {
   cause?: unknown
   retriable?: boolean
   source?: string
-  /** For SHIP_CONFIG: one line per bad field. */
-  errors?: readonly string[]
 }
 
 export class ShipperError extends Error {
@@ -29,14 +22,12 @@ export class ShipperError extends Error {
   readonly code: ShipperErrorCode
   readonly retriable: boolean
   readonly source?: string
-  readonly errors?: readonly string[]
 
   constructor(code: ShipperErrorCode, message: string, context: ShipperErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause })
     this.code = code
-    this.retriable = context.retriable ?? retriable.has(code)
+    this.retriable = context.retriable ?? false
     if (context.source !== undefined) this.source = context.source
-    if (context.errors !== undefined) this.errors = context.errors
   }
 }
 
