@@ -652,7 +652,9 @@ export function createSinker(o: SinkerOptions) {
         }
         void warnSplitTables(assignment)
         logger.info('joined the consumer group', {
-          generation: e.payload.groupId,
+          groupId: e.payload.groupId,
+          memberId: e.payload.memberId,
+          isLeader: e.payload.isLeader,
           assignment: e.payload.memberAssignment,
         })
       })

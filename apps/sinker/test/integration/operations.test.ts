@@ -106,6 +106,16 @@ describe('operations', () => {
     p.child.kill('SIGTERM')
     expect(await p.exited).toBe(0)
     const out = p.output()
+    // the group id is logged as groupId (it used to sit in a field named generation)
+    const joined = out
+      .split('\n')
+      .filter((l) => l.includes('"joined the consumer group"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(joined.length).toBeGreaterThanOrEqual(1)
+    expect(joined[0]).toMatchObject({ groupId: (config.kafka as { groupId: string }).groupId })
+    expect(joined[0]!.memberId).toEqual(expect.any(String))
+    expect(joined[0]).not.toHaveProperty('generation')
+    expect(joined[0]!.assignment).toEqual({ [topic]: [0] })
     // the logs did run at debug level and did report the retried load
     expect(out).toMatch(/"level":"debug"/)
     expect(out).toMatch(/batch flush failed, retrying/)
