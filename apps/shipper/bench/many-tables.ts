@@ -3,12 +3,14 @@
 // compiled plan and a decoded TableMap. Measured as VmHWM of the child process (Linux),
 // twice over the same binlog: the shipper run through tsx from source (`pnpm --filter
 // shipper start`), and built (`sync-shipper`, bin/shipper.js over dist; the workspace is
-// built first, BENCH_BUILT=0 skips it).
+// built first, BENCH_BUILT=0 skips it). Beside each, the baseline: an idle node process with
+// the same modules loaded (compose and config imported, nothing started), run the same way.
 // Run: pnpm exec tsx bench/many-tables.ts   (env BENCH_TABLES to resize)
 
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { generateKey } from '@sync/crypto-envelope'
 import { createTestDatabase, kafkaBrokers, kafkaMockControl, readStackEnv, uniqueName } from '@sync/test-kit'
 import { spawnShipper } from '../test/integration/process-helpers.ts'
@@ -94,6 +96,36 @@ async function measure(run: 'tsx' | 'built', start: { file: string; pos: number 
   )
   child.proc.kill('SIGTERM')
   await child.exited
+  await idleBaseline(run)
+}
+
+/** Peak RSS of a node process that loads the shipper's modules the way `run` does and idles. */
+async function idleBaseline(run: 'tsx' | 'built') {
+  const files = run === 'tsx' ? ['src/compose.ts', 'src/config.ts'] : ['dist/compose.js', 'dist/config.js']
+  const imports = files.map((f) => `await import(${JSON.stringify(pathToFileURL(join(appDir, f)).href)});`)
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(run === 'tsx' ? ['--conditions=@sync/source', '--import', 'tsx'] : []),
+      '--input-type=module',
+      '-e',
+      `${imports.join(' ')} process.stdout.write('ready\\n'); setInterval(() => {}, 60_000)`,
+    ],
+    { cwd: appDir, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout.on('data', (d: Buffer) => {
+      if (d.includes('ready')) resolve()
+    })
+    proc.on('exit', (code) => reject(new Error(`the idle baseline exited ${code}`)))
+  })
+  await new Promise((r) => setTimeout(r, 500))
+  const status = await readFile(`/proc/${proc.pid}/status`, 'utf8')
+  const peak = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  proc.kill('SIGTERM')
+  console.log(
+    `  baseline: an idle node process with the shipper's modules loaded (${run === 'tsx' ? 'through tsx from source' : 'built, dist'}), nothing started: peak RSS ${(peak / 1024).toFixed(0)} MB`,
+  )
 }
 
 function spawnBuilt(args: string[]) {

@@ -3,6 +3,8 @@
 //      binlog range in the same run (the baseline: decode only, no mapping/encryption/Kafka)
 //   2. single-row-transaction workload: the same comparison
 //   3. latency from source commit to Kafka ack at a steady 5k rows/s (p50/p99)
+// Beside each: the raw limits of bench/raw-limits.ts (plain kafkajs produce of the same
+// messages; zongji's commit → event and kafkajs' send → ack latency at the same rate).
 // Peak RSS with 5,274 tables is in bench/many-tables.ts.
 // Run: pnpm exec tsx bench/pipeline.ts   (env BENCH_ROWS, BENCH_TXN_ROWS to resize)
 
@@ -10,11 +12,13 @@ import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { createRequire } from 'node:module'
 import { generateKey } from '@sync/crypto-envelope'
+import type { OutMessage } from '@sync/delivery'
 import { silentLogger } from '@sync/service-kit'
 import { createTestDatabase, kafkaBrokers, kafkaMockControl, readStackEnv, uniqueName } from '@sync/test-kit'
 import { startShipper } from '../src/compose.ts'
 import { parseConfig } from '../src/config.ts'
 import { benchRules, cleanupDirs } from './bench-setup.ts'
+import { plainProduceLatency, plainProduceRate, sampleSize, zongjiLatency } from './raw-limits.ts'
 
 const bulkRows = Number(process.env.BENCH_ROWS ?? 200_000)
 const txnRows = Number(process.env.BENCH_TXN_ROWS ?? 20_000)
@@ -94,7 +98,7 @@ async function zongjiBaseline(
 async function shipperRun(
   dbName: string,
   start: { file: string; pos: number } | 'now',
-  onAck: (keys: string[], at: number) => void,
+  onAck: (keys: string[], at: number, messages: readonly OutMessage[]) => void,
   variant: Variant = {},
 ) {
   const topic = uniqueName('bench')
@@ -131,6 +135,7 @@ async function shipperRun(
       onAck(
         b.messages.map((m) => m.key),
         performance.now(),
+        b.messages,
       ),
   })
   return { shipper, dirs }
@@ -141,7 +146,8 @@ async function throughput(
   start: { file: string; pos: number },
   rows: number,
   variant: Variant,
-): Promise<{ rate: number; batches: number; busy: number; cpuPerRow: number }> {
+): Promise<{ rate: number; batches: number; busy: number; cpuPerRow: number; sample: OutMessage[] }> {
+  const sample: OutMessage[] = []
   let acked = 0
   let batches = 0
   let t0 = 0
@@ -153,7 +159,8 @@ async function throughput(
   const { shipper, dirs } = await shipperRun(
     db.name,
     start,
-    (keys) => {
+    (keys, _at, messages) => {
+      for (const m of messages) if (sample.length < sampleSize) sample.push(m)
       acked += keys.length
       batches++
       if (acked >= rows) done()
@@ -166,7 +173,7 @@ async function throughput(
   const cpu = process.cpuUsage(cpu0)
   await shipper.stop(5000)
   await cleanupDirs(dirs)
-  return { rate: (rows / ms) * 1000, batches, busy, cpuPerRow: (cpu.user + cpu.system) / rows }
+  return { rate: (rows / ms) * 1000, batches, busy, cpuPerRow: (cpu.user + cpu.system) / rows, sample }
 }
 
 async function compare(name: string, db: Db, start: { file: string; pos: number }, rows: number) {
@@ -179,6 +186,12 @@ async function compare(name: string, db: Db, start: { file: string; pos: number 
     console.log(
       `${name}${tag}: ${rows} rows; raw zongji ${Math.round(baseline)} rows/s; shipper ${Math.round(shipped.rate)} rows/s; ratio ${((shipped.rate / baseline) * 100).toFixed(0)}% (${shipped.batches} batches of ${Math.round(rows / shipped.batches)} messages on average; main thread busy ${(shipped.busy * 100).toFixed(0)}%; process CPU ${shipped.cpuPerRow.toFixed(1)} µs/row)`,
     )
+    // the other raw limit: Kafka itself, fed the shipper's own messages (same sizes)
+    const produced = await plainProduceRate(shipped.sample, rows)
+    const avgBytes = shipped.sample.reduce((n, m) => n + m.bytes, 0) / shipped.sample.length
+    console.log(
+      `  plain kafkajs produce of the same messages (~${Math.round(avgBytes)} bytes each, acks=all, ${sampleSize.toLocaleString('en-US')}-message batches, one in flight): ${Math.round(produced)} rows/s; shipper at ${((shipped.rate / produced) * 100).toFixed(0)}% of it`,
+    )
   }
 }
 
@@ -187,7 +200,9 @@ async function latency(db: Db) {
   await db.query(`RENAME TABLE ${table} TO ${table}_done, lat TO ${table}`)
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
-  const { shipper, dirs } = await shipperRun(db.name, 'now', (keys, at) => {
+  const sample: OutMessage[] = []
+  const { shipper, dirs } = await shipperRun(db.name, 'now', (keys, at, messages) => {
+    for (const m of messages) if (sample.length < sampleSize) sample.push(m)
     for (const k of keys) {
       const t = sentAt.get(k)
       if (t !== undefined) latencies.push(at - t)
@@ -218,6 +233,22 @@ async function latency(db: Db) {
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1)
   console.log(
     `latency at ${Math.round(achieved)} rows/s (multi-row INSERTs of ${perTick} rows every ${(1000 * perTick) / rate} ms, ${latencies.length}/${id - 1} acked): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`,
+  )
+  // raw limits at the same rate: the two halves of the path, each on its own
+  const everyMs = (1000 * perTick) / rate
+  await db.query(`CREATE TABLE lat_raw LIKE ${table}`)
+  const z = await zongjiLatency(
+    db.name,
+    'lat_raw',
+    (ids) => db.query(`INSERT INTO lat_raw VALUES ${ids.map(row).join(',')}`),
+    perTick,
+    everyMs,
+    seconds,
+  )
+  const k = await plainProduceLatency(sample, perTick, everyMs, seconds)
+  const f = (x: number) => x.toFixed(1)
+  console.log(
+    `  raw limits at the same rate: zongji commit → row event p50 ${f(z.p50)} ms, p99 ${f(z.p99)} ms, max ${f(z.max)} ms (${z.count} rows); plain kafkajs produce of the shipper's messages, ${perTick} every ${everyMs} ms, send → ack (acks=all) p50 ${f(k.p50)} ms, p99 ${f(k.p99)} ms, max ${f(k.max)} ms`,
   )
 }
 
