@@ -6,10 +6,12 @@
 //   3. the shipper (from "now"), snapshots of every rule through `ops-cli snapshot`, the sinker
 //   4. a live workload: inserts, updates (some change the primary key), deletes, a new
 //      organisation shard created mid-run, an ALTER TABLE … ADD COLUMN
-//   5. wait until the warehouse equals the source; print counts, rates and latency
+//   5. wait until the warehouse equals the source; print counts, rates, latency and the
+//      apps' peak RSS (with --baselines, beside their raw limits: src/baselines.ts)
 // Exits 0 only if the warehouse equals the source and no load was applied twice.
 import { rmSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { idleModulesPeakRss, type PlainLatencyProbe, peakRssMb, startPlainLatencyProbe } from './baselines.ts'
 import { describeDiffs } from './compare.ts'
 import { createPipeline, ruleNames, targets } from './pipeline.ts'
 import { metricSum, metricWhere } from './processes.ts'
@@ -33,15 +35,18 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '5000' },
     rate: { type: 'string', default: '50' },
     keep: { type: 'boolean', default: false },
+    baselines: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 })
 if (values.help) {
-  console.log(`usage: pnpm demo [-- --seconds 30 --rows 5000 --rate 50 --keep]
-  --seconds  length of the live workload (default 30)
-  --rows     initial rows per order shard (default 5000)
-  --rate     workload transactions per second (default 50)
-  --keep     keep the demo databases and logs (.stack/demo/<run>) afterwards`)
+  console.log(`usage: pnpm demo [-- --seconds 30 --rows 5000 --rate 50 --keep --baselines]
+  --seconds    length of the live workload (default 30)
+  --rows       initial rows per order shard (default 5000)
+  --rate       workload transactions per second (default 50)
+  --keep       keep the demo databases, topics, consumer groups and logs (.stack/demo/<run>)
+  --baselines  also measure the raw limits: plain Kafka produce → consume latency at each
+               probe, and the peak RSS of idle node processes with the apps' modules loaded`)
   process.exit(0)
 }
 const seconds = Number(values.seconds)
@@ -60,6 +65,7 @@ try {
 }
 const p = await createPipeline({ log: say, ...(starRocks ? { starRocks } : {}) })
 let exitCode = 1
+let plain: PlainLatencyProbe | undefined
 
 /** What the summary states about the uncaptured table and the new column, each checked. */
 async function checkFacts(unmappedAfterAlter: number): Promise<Array<{ ok: boolean; text: string }>> {
@@ -113,6 +119,10 @@ try {
   const sinkerStartedAt = Date.now()
   const sinker = await p.startSinker()
   say(`sinker: started (logs ${sinker.logFile})`)
+  if (values.baselines) {
+    plain = await startPlainLatencyProbe(p.latencyBaseline)
+    say(`baseline: plain kafkajs producer and consumer on ${p.latencyBaseline.topic}, group joined`)
+  }
   const unmappedOf = (text: string | undefined) =>
     metricWhere(text, 'sync_table_matcher_unmapped_columns_total', { rule: 'orders_by_month' })
   let unmappedBeforeAlter = 0
@@ -171,6 +181,7 @@ try {
         `INSERT INTO \`${p.scenario.database}\`.userInfo (userId, UserName, createdAt) VALUES (${probeId}, 'probe', NOW())`,
       )
       probes.set(probeId, Date.now())
+      plain?.probe()
     }
     if (!sharded && Date.now() > t0 && Date.now() > stopAt - (seconds * 1000) / 2) {
       sharded = true
@@ -220,7 +231,13 @@ try {
   const twice = audit?.problems ?? []
   const [sm, km] = await Promise.all([shipper.metrics(), sinker.metrics()])
   const facts = await checkFacts(unmappedOf(sm) - unmappedBeforeAlter)
-  const q = (list: number[], x: number) => {
+  // VmHWM: the highest RSS each process reached over the whole run
+  const memory = { shipper: peakRssMb(shipper.child.pid), sinker: peakRssMb(sinker.child.pid) }
+  await plain?.stop()
+  const idle = values.baselines
+    ? { shipper: await idleModulesPeakRss('shipper'), sinker: await idleModulesPeakRss('sinker') }
+    : undefined
+  const q = (list: readonly number[], x: number) => {
     const sorted = [...list].sort((a, b) => a - b)
     return sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))] ?? Number.NaN
   }
@@ -255,15 +272,29 @@ try {
   console.log(
     `    every probe:      p50 ${q(latencies, 0.5)} ms, p99 ${q(latencies, 0.99)} ms (${latencies.length} probes, the first ones wait for the sinker to join its group and catch up)`,
   )
+  if (plain)
+    console.log(
+      `    raw limit, plain kafkajs produce (acks=all) → consume of one message at each probe: p50 ${q(plain.latencies, 0.5).toFixed(1)} ms, p99 ${q(plain.latencies, 0.99).toFixed(1)} ms, max ${q(plain.latencies, 1).toFixed(1)} ms (${plain.latencies.length} messages)`,
+    )
   if (firstSeenAt !== undefined)
     console.log(
       `  sinker start → first probe visible: ${((firstSeenAt - sinkerStartedAt) / 1000).toFixed(1)} s`,
+    )
+  const mb = (x: number | undefined) => (x === undefined ? 'n/a' : `${Math.round(x)} MB`)
+  if (memory.shipper !== undefined || memory.sinker !== undefined)
+    console.log(
+      `  memory, peak RSS over the run (processes through tsx from source): shipper ${mb(memory.shipper)}, sinker ${mb(memory.sinker)}`,
+    )
+  if (idle)
+    console.log(
+      `    raw limit, an idle node process with the same modules loaded the same way, nothing started: shipper's ${mb(idle.shipper)}, sinker's ${mb(idle.sinker)}`,
     )
   exitCode = result.equal && twice.length === 0 && facts.every((f) => f.ok) ? 0 : 1
 } catch (err) {
   say(`demo failed: ${(err as Error).message}`)
   process.exitCode = 1
 } finally {
+  await plain?.stop()
   await p.close({ keepData: values.keep })
 }
 // the run folder (logs, configs, rules, checkpoints) goes with the databases, unless --keep;

@@ -149,6 +149,12 @@ export async function createPipeline(options: PipelineOptions = {}) {
     target,
     apps,
     topics,
+    /** Topic and consumer group of the plain produce → consume latency baseline (main.ts). */
+    latencyBaseline: {
+      brokers: stack.kafka.brokers,
+      topic: `${scenario.topicPrefix}.latency`,
+      groupId: `demo-latency-${runId}`,
+    },
     get emulator(): StarRocksEmulator {
       if (!emulator) throw new Error('the emulator is not started')
       return emulator
