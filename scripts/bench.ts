@@ -8,9 +8,12 @@
 // The local stack is started first when it is not up (and stopped afterwards only then: a
 // stack somebody else started is left alone). Each section opens with the workload of its
 // benchmark (row shape, counts) from `workloads` below; keep it in step with the bench script.
+// Each section also records when it ran, the 1-minute load average at its start, and whether
+// its workspace had uncommitted changes (the checkout is shared), since a partial run leaves
+// the other sections as they were.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, freemem, totalmem } from 'node:os'
+import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
@@ -42,10 +45,10 @@ const workloads: Record<string, string> = {
   'table-matcher':
     "5,274 physical tables behind 56 rules shaped like the seed's shard schemes (range, organisation, year, month, organisation × month): table lookups and per-row column mapping, against the seed shipper's algorithm (exact dict, then a linear regex scan) written in JavaScript, same run.",
   shipper:
-    'Rows `(id INT PK, org_id INT, status VARCHAR(16), amount DECIMAL(12,2), note VARCHAR(64), created_at DATETIME, updated_at TIMESTAMP, flag TINYINT)`, binlog → encrypted Kafka messages acknowledged: a bulk-insert workload and a single-row-transaction workload (sizes: BENCH_ROWS, BENCH_TXN_ROWS), each against raw zongji parsing the same binlog range; commit → ack latency at a steady 5,000 rows/s; peak RSS capturing 5,274 tables (44 organisations × 120 months, one rule); kafkajs Produce encoding cost per message (11 headers) as published and as patched.',
+    "Rows `(id INT PK, org_id INT, status VARCHAR(16), amount DECIMAL(12,2), note VARCHAR(64), created_at DATETIME, updated_at TIMESTAMP, flag TINYINT)`, binlog → encrypted Kafka messages acknowledged: a bulk-insert workload and a single-row-transaction workload (sizes: BENCH_ROWS, BENCH_TXN_ROWS), each against raw zongji parsing the same binlog range and against a plain kafkajs producer sending the shipper's own messages (same sizes, acks=all, 5,000-message batches, one in flight); commit → ack latency at a steady 5,000 rows/s, beside zongji's commit → row event and a plain kafkajs send → ack at the same rate; peak RSS capturing 5,274 tables (44 organisations × 120 months, one rule), beside an idle node process with the shipper's modules loaded the same way; kafkajs Produce encoding cost per message (11 headers) as published and as patched.",
   sinker:
-    '100,000 encrypted messages (BENCH_ROWS) of rows `(id BIGINT PK, name VARCHAR(64), amount DECIMAL(38,10), big LARGEINT, doc JSON)`: decrypt + batch + Stream Load into the emulator and into a body-discarding endpoint, against a plain consume + decrypt loop over the same messages; times start once the consumer joined its group.',
-  demo: 'The whole system as `pnpm demo` runs it (MariaDB → shipper → mock Kafka → sinker → emulator): 5 order shards of 2,000 rows and a 200-row user table snapshotted, then 40 s of live workload at 100 transactions/s (inserts of 1–20 rows, updates, primary-key changes, deletes, a new shard, an ADD COLUMN) with a latency probe every 500 ms.',
+    "100,000 encrypted messages (BENCH_ROWS) of rows `(id BIGINT PK, name VARCHAR(64), amount DECIMAL(38,10), big LARGEINT, doc JSON)`: decrypt + batch + Stream Load into the emulator and into a body-discarding endpoint, against a plain consume + decrypt loop over the same messages; times start once the consumer joined its group. The sinker's memory is measured in the tools/demo section (its process during the end-to-end run).",
+  demo: "The whole system as `pnpm demo` runs it (MariaDB → shipper → mock Kafka → sinker → emulator): 5 order shards of 2,000 rows and a 200-row user table snapshotted, then 40 s of live workload at 100 transactions/s (inserts of 1–20 rows, updates, primary-key changes, deletes, a new shard, an ADD COLUMN) with a latency probe every 500 ms. With `--baselines`: a plain kafkajs produce (acks=all) → consume of one message at each probe (consumer idle fetch wait 500 ms, as the sinker's), the peak RSS (VmHWM) of the shipper and sinker processes over the run, and idle node processes with each app's modules loaded through tsx as the demo starts the apps.",
 }
 
 /** Paths inside the checkout are written relative to it: the report does not name this machine's folders. */
@@ -65,11 +68,24 @@ if (!stackIsUp()) {
   startedStack = true
 }
 
+const git = (args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? ''
+const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown'
+/** "" or ", with uncommitted changes to N files of the workspace" */
+const uncommitted = (dir: string) => {
+  const n = git(['status', '--porcelain', '--', dir]).split('\n').filter(Boolean).length
+  return n === 0 ? '' : `, with uncommitted changes to ${n} file${n === 1 ? '' : 's'} of the workspace`
+}
+const load1 = () => (loadavg()[0] ?? 0).toFixed(2)
+const loadAtStart = load1()
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const sections: string[] = []
 for (const w of withBench) {
   process.stderr.write(`bench: ${w.dir}\n`)
   const started = Date.now()
+  const startedAt = new Date(started).toISOString().slice(0, 16).replace('T', ' ')
+  const loadBefore = load1()
+  const changes = uncommitted(w.dir)
   const run = spawnSync('pnpm', ['-s', 'run', 'bench'], {
     cwd: join(root, w.dir),
     encoding: 'utf8',
@@ -88,7 +104,7 @@ for (const w of withBench) {
           .join('\n')}\n\`\`\``
   const workload = workloads[w.name]
   sections.push(
-    `## ${w.dir}\n\n${workload ? `Workload: ${workload}\n\n` : ''}Run: \`pnpm --filter ./${w.dir} bench\` — ${status}, ${seconds} s.\n\n\`\`\`\n${out}\n\`\`\`${err}\n`,
+    `## ${w.dir}\n\n${workload ? `Workload: ${workload}\n\n` : ''}Run: \`pnpm --filter ./${w.dir} bench\` — ${status}, ${seconds} s, started ${startedAt} UTC at commit ${commit}${changes}, 1-min load average ${loadBefore} at its start.\n\n\`\`\`\n${out}\n\`\`\`${err}\n`,
   )
 }
 
@@ -100,7 +116,8 @@ if (startedStack) {
 
 const header = `# Benchmarks
 
-Regenerated by \`pnpm bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}. Each section is the
+Regenerated by \`pnpm bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)} at commit ${commit}
+(1-minute load average ${loadAtStart} at the start). Each section is the
 verbatim output of one workspace's benchmark; every figure sits next to the raw limit of
 its dependency measured in the same run (zongji parse rate, plain produce/consume, plain
 HTTP PUT, plain mysql2 read), because this machine is shared and noisy: compare ratios,
@@ -123,11 +140,14 @@ if (only.length > 0) {
   }
   for (const s of sections) {
     const title = s.split('\n')[0]!
-    const start = doc.indexOf(title)
-    if (start < 0) doc += `\n${s}`
+    const at = doc.indexOf(`\n${title}\n`)
+    const start = at < 0 ? -1 : at + 1
+    if (start < 0) doc += `${doc.endsWith('\n\n') ? '' : doc.endsWith('\n') ? '\n' : '\n\n'}${s}`
     else {
+      // `s` ends with its last line's newline; slicing from `next` (the newline before the
+      // next heading) keeps the blank line between the two sections
       const next = doc.indexOf('\n## ', start + title.length)
-      doc = doc.slice(0, start) + s + (next < 0 ? '' : doc.slice(next + 1))
+      doc = doc.slice(0, start) + s + (next < 0 ? '' : doc.slice(next))
     }
   }
   writeFileSync(target, doc)
