@@ -8,9 +8,11 @@ import { generateKey } from '@sync/crypto-envelope'
 import { createKafkaMockControl, readStackEnv, type StackEnv } from '@sync/stack'
 import { type StarRocksEmulator, startStarRocksEmulator } from '@sync/starrocks-emulator'
 import { loadRuleDirectory } from '@sync/table-matcher'
+import { Kafka, logLevel } from 'kafkajs'
 import mysql, { type Connection } from 'mysql2/promise'
 import { compareWarehouse, isEqual, type TableDiff } from './compare.ts'
 import { type AuditResult, auditLoads, startTopicRecorder, type TopicRecorder } from './delivery-audit.ts'
+import { deleteKafkaObjects } from './kafka-cleanup.ts'
 import { type LoadTap, startLoadTap } from './load-tap.ts'
 import {
   type AppProcess,
@@ -135,6 +137,42 @@ export async function createPipeline(options: PipelineOptions = {}) {
     batch:
       t === 'ods_user' ? `${scenario.topicPrefix}.stream.${t}_batch` : `${scenario.topicPrefix}.batch.${t}`,
   })
+
+  // every topic and consumer group the run may create, deleted by close() where Kafka can
+  const kafkaObjects = {
+    topics: [
+      ...targets.flatMap((t) => [topics(t).stream, topics(t).batch]),
+      `${scenario.topicPrefix}.dlq`,
+      `${scenario.topicPrefix}.latency`,
+    ],
+    groups: [`demo-sinker-${runId}`, `demo-audit-${runId}`, `demo-latency-${runId}`],
+  }
+
+  /** Deletes the run's topics and groups, or says why it cannot (the mock cluster). */
+  async function removeKafkaObjects(): Promise<void> {
+    const admin = new Kafka({
+      clientId: `demo-cleanup-${runId}`,
+      brokers: stack.kafka.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000 },
+    }).admin()
+    try {
+      await admin.connect()
+      const r = await deleteKafkaObjects(admin, kafkaObjects)
+      if (!r.supported)
+        log(
+          "kafka: topics and consumer groups left in place: the cluster names no controller among its brokers (librdkafka's mock serves no DeleteTopics or DeleteGroups); they go when the stack goes down",
+        )
+      else
+        log(
+          `kafka: deleted ${r.topicsDeleted.length} topics and ${r.groupsDeleted.length} consumer groups of the run${r.failures.length ? `; not deleted: ${r.failures.join('; ')}` : ''}`,
+        )
+    } catch (err) {
+      log(`kafka: could not delete the run's topics and consumer groups: ${(err as Error).message}`)
+    } finally {
+      await admin.disconnect().catch(() => undefined)
+    }
+  }
 
   async function sql(statements: string[] | string): Promise<void> {
     for (const s of Array.isArray(statements) ? statements : [statements]) await source.query(s)
@@ -491,12 +529,17 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .map((r) => Number(r.id))
     },
 
+    /**
+     * Stops everything the run started and, unless `keepData`, drops its databases and
+     * deletes its topics and consumer groups (where the cluster can: not on the mock).
+     */
     async close(options: { keepData?: boolean } = {}): Promise<void> {
       await Promise.allSettled(apps.map((a) => a.stop('SIGTERM')))
       await recorder?.stop()
       await emulator?.stop().catch(() => undefined)
       await tap?.close()
       if (!options.keepData) {
+        await removeKafkaObjects()
         await source.query(`DROP DATABASE IF EXISTS \`${scenario.database}\``).catch(() => undefined)
         if (!real) {
           await source.query(`DROP DATABASE IF EXISTS \`${scenario.targetDatabase}\``).catch(() => undefined)
