@@ -13,6 +13,8 @@ export const sinkErrorCodes = {
    * `retriable` (false for programmer errors). Not retriable: the partition stops loading.
    */
   SINK_LOAD_FAILED: 'SINK_LOAD_FAILED',
+  /** createSinker was given an option that is missing, of the wrong shape, out of range or unknown. */
+  SINK_INVALID_OPTION: 'SINK_INVALID_OPTION',
 } as const
 
 export type SinkErrorCode = keyof typeof sinkErrorCodes

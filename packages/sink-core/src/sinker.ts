@@ -1,108 +1,41 @@
 // The consumer side: kafkajs eachBatch (autoCommit off) → decode → per-partition batcher →
-// one serial flush chain per partition (batch-flusher.ts). States of a partition worker:
+// one serial flush chain per partition (batch-flusher.ts). States of a partition worker
+// (partition-worker.ts):
 //
-//   created ─(fetch committed offset + plan metadata)→ ready ─ingest→ open batch ─cut→ queued
+//   created ─(fetch committed offset, plan and snapshot progress from the metadata)→ ready
+//   ready ─ingest→ open batch ─cut (size, interval, control, budget, stop)→ queued → flushed
 //   ready ─(stream change past the snapshot gate, or the table's batch topics not caught up
 //          since the change was fetched: catch-up.ts)→ holding (the open batch stays open;
 //          the partition is paused behind an open snapshot or past 16 MiB held)
 //   holding ─(gate moved / batch topics caught up)→ ready
+//   any ─(non-retriable load error)→ stopped (paused, nothing more committed: health not ok)
 //   any ─(rebalance: generation changes)→ abandoned (nothing more is committed for it)
 //
 // After a rebalance kafkajs fetches every partition again from its committed offset, so all
 // workers of the old generation are dropped and new ones read the plan from the metadata.
-import {
-  type ChangeDecoder,
-  controlHeader,
-  headerNames,
-  isControlMessage,
-  parseSnapshotControl,
-  readHeaders,
-  snapshotHeaders,
-} from '@sync/change-message'
-import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs'
+import type { EachBatchPayload } from 'kafkajs'
 import { createBatchFlusher, type StopReason } from './batch-flusher.ts'
 import { decodeBatchPlan, decodeSnapshotProgress } from './batch-plan.ts'
-import { type Batch, type Batcher, createBatcher } from './batcher.ts'
+import type { Batch } from './batcher.ts'
 import { createCatchUp } from './catch-up.ts'
-import type { SinkMetrics } from './metrics.ts'
+import { createIngest } from './ingest.ts'
+import { budgetCuts, bufferedBytes } from './memory-budget.ts'
+import { newWorker, sourceOf, type Worker, workerKey } from './partition-worker.ts'
+import { type SinkerHealth, sinkerHealth } from './sinker-health.ts'
+import { defaultSinkerOptions, type SinkerOptions, validateSinkerOptions } from './sinker-options.ts'
 import { createSnapshotGate } from './snapshot-gate.ts'
-import type { SnapshotProgress } from './snapshot-progress.ts'
-import type { BufferedRow, LoadTarget, SinkLogger, SourceMessage } from './types.ts'
+import { createHandoff } from './snapshot-handoff.ts'
+import { warnSplitTables } from './split-tables.ts'
 
-export interface SinkerOptions {
-  consumer: Consumer
-  admin: Admin
-  producer: Producer
-  decoder: ChangeDecoder
-  /** Opens snapshot control messages (same keys as the decoder). */
-  openControl: (value: Buffer) => string
-  target: LoadTarget
-  groupId: string
-  topics: readonly string[]
-  topicPattern?: string | undefined
-  fromBeginning: boolean
-  topicToTable: Readonly<Record<string, string>>
-  flush: {
-    rows: number
-    bytes: number
-    intervalMs: number
-    minTableIntervalMs: number
-    memoryBudgetBytes: number
-  }
-  labelPrefix: string
-  deadLetterTopic: string
-  partitionsConsumedConcurrently?: number
-  logger: SinkLogger
-  metrics: SinkMetrics
-  /** Wall clock (ms): flush intervals, hold reports, health, the stop deadline. */
-  now: () => number
-}
+export type { SinkerOptions } from './sinker-options.ts'
 
-export interface Worker {
-  key: string
-  topic: string
-  partition: number
-  gen: number
-  batcher: Batcher
-  /** Messages waiting behind the gate, each with the ticket of the fetch that brought it. */
-  held: Array<{ src: SourceMessage; ticket: number }>
-  heldBytes: number
-  /** When the held list last went from empty to non-empty, and when that was last reported. */
-  heldSince?: number | undefined
-  heldReportedAt?: number | undefined
-  paused: boolean
-  queued: number
-  queuedBytes: number
-  chain: Promise<void>
-  failingSince?: number | undefined
-  /** A non-retriable error stopped this partition: it stays paused and commits nothing more. */
-  stopped?: StopReason | undefined
-  highWatermark: bigint
-  committed: bigint
-  /** Offset up to which batches were applied (committed, control messages given to the gate). */
-  applied: bigint
-  /** This partition's snapshot progress as of `committed` (kept in the commit metadata). */
-  progress: SnapshotProgress[]
-}
-
+/** Batches of a partition queued before its consumption waits (back-pressure). */
 const maxQueuedBatches = 2
-/** A partition holding stream changes for longer than this is reported (and again each period). */
-const longHoldMs = 30_000
-/** Held bytes of a partition waiting for catch-up before it is paused. */
-const maxHeldUnpausedBytes = 16 * 1024 * 1024
 
-/** A change read from the binlog (not a snapshot row, not a control message). */
-function isStreamChange(headers: Readonly<Record<string, string>>): boolean {
-  return (
-    headers[headerNames.binlogFile] !== undefined &&
-    headers[headerNames.binlogPos] !== undefined &&
-    headers[controlHeader] === undefined &&
-    headers[snapshotHeaders.id] === undefined
-  )
-}
-
-export function createSinker(o: SinkerOptions) {
-  const { consumer, admin, logger, metrics } = o
+export function createSinker(options: SinkerOptions) {
+  validateSinkerOptions(options)
+  const o = { ...defaultSinkerOptions, ...options }
+  const { consumer, admin, logger, metrics, now } = o
   const gate = createSnapshotGate()
   const workers = new Map<string, Worker>()
   /**
@@ -117,11 +50,18 @@ export function createSinker(o: SinkerOptions) {
   let stopping = false
   let crashed: Error | undefined
   let ticker: NodeJS.Timeout | undefined
-  const { now } = o
   /** This member's partitions, from the last group join. */
   let assignment: Record<string, number[]> = {}
   /** Topics seen carrying stream changes: they are nobody's batch topic. */
   const streamTopics = new Set<string>()
+
+  const handoff = createHandoff({
+    gate,
+    ticket: () => catchUp.ticket(),
+    caughtUp: (topic, ticket) => catchUp.caughtUp(topic, ticket),
+    onMoved: () => releaseHeld(),
+    logger,
+  })
   const catchUp = createCatchUp({
     fetchEnds: async (topic) =>
       (await admin.fetchTopicOffsets(topic)).map((p) => ({
@@ -134,7 +74,7 @@ export function createSinker(o: SinkerOptions) {
       const partitions = r[0]?.partitions ?? []
       // the snapshot progress committed with them: known to the gate before the targets
       // built from these offsets let any stream change of the topic's tables through
-      restoreProgress(
+      handoff.restore(
         topic,
         await partitionCount(topic),
         partitions.flatMap((p) =>
@@ -144,14 +84,14 @@ export function createSinker(o: SinkerOptions) {
       return new Map(partitions.map((p) => [p.partition, BigInt(p.offset)]))
     },
     applied: (topic, partition) => {
-      const w = workers.get(`${topic}|${partition}`)
+      const w = workers.get(workerKey(topic, partition))
       return w && w.gen === generation ? w.applied : undefined
     },
     assigned: (topic, partition) => assignment[topic]?.includes(partition) ?? false,
     fromBeginning: o.fromBeginning,
     onCaughtUp: () => {
       releaseHeld()
-      closeEndedSnapshots()
+      handoff.closeEnded()
     },
     onError: (topic, err) =>
       logger.warn('could not read the end offsets of a batch topic', { topic, error: err }),
@@ -163,6 +103,8 @@ export function createSinker(o: SinkerOptions) {
     Object.entries(o.topicToTable)
       .filter(([t, tb]) => tb === table && t !== own && !streamTopics.has(t) && subscribed(t))
       .map(([t]) => t)
+  const tableOf = (topic: string, headers: Record<string, string>) =>
+    o.topicToTable[topic] ?? headers['sync-target'] ?? topic
 
   const flusher = createBatchFlusher<Worker>({
     target: o.target,
@@ -210,82 +152,11 @@ export function createSinker(o: SinkerOptions) {
     },
     onApplied: (w, next, controls) => {
       if (next > w.applied) w.applied = next
-      let moved = false
-      for (const { table, control } of controls)
-        moved = gate.applied(table, w.topic, w.partition, partitionCounts.get(w.topic) ?? 1, control) || moved
-      for (const { table, control } of controls) {
-        if (control.type !== 'snapshot-end' || endTickets.has(table)) continue
-        const part = gate.endedInPart(table)
-        if (part) endTickets.set(table, { ...part, ticket: catchUp.ticket() })
-      }
-      if (moved) releaseHeld()
+      handoff.applied(w.topic, w.partition, partitionCounts.get(w.topic) ?? 1, controls)
       catchUp.check()
-      closeEndedSnapshots()
+      handoff.closeEnded()
     },
   })
-
-  /**
-   * Snapshots ended on some partitions only (this process started in the middle of them):
-   * closed once their batch topic is applied up to end offsets fetched after the end was.
-   */
-  const endTickets = new Map<string, { snapshotId: string; batchTopic: string; ticket: number }>()
-  function closeEndedSnapshots() {
-    let moved = false
-    for (const [table, e] of endTickets) {
-      if (!catchUp.caughtUp(e.batchTopic, e.ticket)) continue
-      endTickets.delete(table)
-      if (!gate.close(table, e.snapshotId)) continue
-      moved = true
-      logger.info('snapshot closed: its batch topic is applied past snapshot-end on every partition', {
-        table,
-        snapshotId: e.snapshotId,
-        topic: e.batchTopic,
-      })
-    }
-    if (moved) releaseHeld()
-  }
-
-  /** Snapshots already reported as restored (one log line each). */
-  const restoredLogged = new Set<string>()
-
-  /**
-   * Merges the committed snapshot progress of batch partitions into the gate; open entries
-   * first, so that an end committed on one partition counts for the snapshot another one opens.
-   */
-  function restoreProgress(
-    topic: string,
-    partitions: number,
-    entries: ReadonlyArray<{ partition: number; progress: SnapshotProgress }>,
-  ) {
-    let moved = false
-    const ordered = [...entries.filter((e) => !e.progress.ended), ...entries.filter((e) => e.progress.ended)]
-    for (const { partition, progress: p } of ordered) {
-      if (!gate.restore(p.table, topic, partition, partitions, p)) continue
-      moved = true
-      const key = `${p.table}|${p.snapshotId}`
-      if (gate.isOpen(p.table) && !restoredLogged.has(key)) {
-        restoredLogged.add(key)
-        logger.info(
-          'snapshot state restored from the committed offsets: stream changes of the table wait for it',
-          {
-            table: p.table,
-            snapshotId: p.snapshotId,
-            topic,
-            partition,
-            position: p.position,
-            releasedUpTo: gate.released(p.table),
-          },
-        )
-      }
-      // an end a previous owner applied on some partitions: closed once caught up (as applied)
-      const part = gate.endedInPart(p.table)
-      if (part && !endTickets.has(p.table)) endTickets.set(p.table, { ...part, ticket: catchUp.ticket() })
-    }
-    if (moved) releaseHeld()
-  }
-
-  const tableOf = (topic: string, headers: Record<string, string>) =>
-    o.topicToTable[topic] ?? headers['sync-target'] ?? topic
 
   async function partitionCount(topic: string): Promise<number> {
     let n = partitionCounts.get(topic)
@@ -298,7 +169,7 @@ export function createSinker(o: SinkerOptions) {
   }
 
   async function createWorker(topic: string, partition: number, gen: number): Promise<Worker> {
-    await partitionCount(topic)
+    const partitions = await partitionCount(topic)
     const offsets = await admin.fetchOffsets({ groupId: o.groupId, topics: [topic] })
     const p = offsets[0]?.partitions.find((x) => x.partition === partition)
     const committed = p && Number(p.offset) >= 0 ? BigInt(p.offset) : undefined
@@ -306,41 +177,25 @@ export function createSinker(o: SinkerOptions) {
     if (plan)
       logger.info('re-forming the planned batch', { topic, partition, from: String(committed), ...plan })
     const progress = decodeSnapshotProgress(p?.metadata)
-    restoreProgress(
+    handoff.restore(
       topic,
-      partitionCounts.get(topic) ?? 1,
+      partitions,
       progress.map((x) => ({ partition, progress: x })),
     )
-    return {
-      key: `${topic}|${partition}`,
+    return newWorker({
       topic,
       partition,
       gen,
-      batcher: createBatcher({
-        topic,
-        partition,
-        committed,
-        plan,
-        labelPrefix: o.labelPrefix,
-        rows: o.flush.rows,
-        bytes: o.flush.bytes,
-        intervalMs: o.flush.intervalMs,
-      }),
-      held: [],
-      heldBytes: 0,
-      paused: false,
-      queued: 0,
-      queuedBytes: 0,
-      chain: Promise.resolve(),
-      highWatermark: 0n,
-      committed: committed ?? -1n,
-      applied: committed ?? -1n,
+      committed,
+      plan,
       progress,
-    }
+      labelPrefix: o.labelPrefix,
+      flush: o.flush,
+    })
   }
 
   async function workerFor(topic: string, partition: number): Promise<Worker> {
-    const key = `${topic}|${partition}`
+    const key = workerKey(topic, partition)
     const w = workers.get(key)
     if (w && w.gen === generation) return w
     let p = pending.get(key)
@@ -355,6 +210,22 @@ export function createSinker(o: SinkerOptions) {
     }
     return p
   }
+
+  const { ingest, releaseHeld, reportLongHold } = createIngest({
+    decoder: o.decoder,
+    openControl: o.openControl,
+    gate,
+    caughtUp: (topic, ticket) => catchUp.caughtUp(topic, ticket),
+    batchTopicsOf,
+    tableOf,
+    onStreamTopic: (topic) => streamTopics.add(topic),
+    current: () => [...workers.values()].filter((w) => w.gen === generation),
+    pause: (w) => consumer.pause([{ topic: w.topic, partitions: [w.partition] }]),
+    resume: (w) => consumer.resume([{ topic: w.topic, partitions: [w.partition] }]),
+    enqueue,
+    logger,
+    now,
+  })
 
   function enqueue(w: Worker, batch: Batch | undefined) {
     if (!batch) return
@@ -377,166 +248,14 @@ export function createSinker(o: SinkerOptions) {
       })
   }
 
-  function sourceOf(topic: string, partition: number, m: KafkaMessage): SourceMessage {
-    return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: readHeaders(m.headers) }
-  }
-
-  /** Whether a stream change must wait for the batch topics of its table to be caught up. */
-  function behindBatchTopics(table: string, topic: string, ticket: number): boolean {
-    let behind = false
-    for (const t of batchTopicsOf(table, topic)) if (!catchUp.caughtUp(t, ticket)) behind = true
-    return behind
-  }
-
-  /** Decodes one message into the worker's batcher, or holds it behind the snapshot gate. */
-  function ingest(w: Worker, src: SourceMessage, ticket: number) {
-    const offset = BigInt(src.offset)
-    const next = w.batcher.nextOffset
-    if (next !== undefined && offset < next) return
-    const size = (src.value?.length ?? 0) + (src.key?.length ?? 0)
-    const table = tableOf(src.topic, src.headers)
-    const stream = isStreamChange(src.headers)
-    if (stream) streamTopics.add(src.topic)
-    const held = w.held.length > 0
-    const behind = !held && stream && !w.batcher.replaying && behindBatchTopics(table, src.topic, ticket)
-    if (held || behind || (!w.batcher.replaying && gate.mustHold(table, src.headers))) {
-      // the open batch stays open: it ends before the held message, the held messages join
-      // it (or the next one) in order once released, and the interval or a threshold cuts it
-      // as usual. Cutting here made every fetch a load (one catch-up wait per fetch).
-      w.heldSince ??= now()
-      w.held.push({ src, ticket })
-      w.heldBytes += size
-      // a catch-up wait is short (one end-offset request): the partition keeps fetching
-      // into the held list, so one request covers many fetches; a snapshot wait (or a big
-      // held list) pauses it
-      if (!w.paused && (gate.isOpen(table) || w.heldBytes > maxHeldUnpausedBytes)) {
-        w.paused = true
-        consumer.pause([{ topic: w.topic, partitions: [w.partition] }])
-        logger.info('holding stream changes behind an open snapshot', {
-          topic: w.topic,
-          partition: w.partition,
-          table,
-          held: w.held.length,
-        })
-      }
-      return
-    }
-    if (next !== undefined && offset > next)
-      logger.warn('offset gap (compaction, transaction markers or a stale fetch)', {
-        topic: w.topic,
-        partition: w.partition,
-        expected: String(next),
-        received: src.offset,
-      })
-    const t = now()
-    if (isControlMessage(src.headers)) {
-      try {
-        const control = parseSnapshotControl(
-          o.openControl(src.value ?? Buffer.alloc(0)),
-          `${src.topic}-${src.partition}@${src.offset}`,
-        )
-        enqueue(w, w.batcher.add(offset, { kind: 'control', table, control, bytes: size }, t))
-      } catch (err) {
-        const e = err as { code?: string; message: string }
-        enqueue(
-          w,
-          w.batcher.add(
-            offset,
-            {
-              kind: 'dead',
-              dead: { origin: src, code: e.code ?? 'CM_PARSE', message: e.message },
-              bytes: size,
-            },
-            t,
-          ),
-        )
-      }
-      return
-    }
-    try {
-      const c = o.decoder.decode(src, `${src.topic}-${src.partition}@${src.offset}`)
-      const row: BufferedRow = {
-        table,
-        op: c.op,
-        row: c.row,
-        rowJson: c.rowJson,
-        bytes: size + c.rowJson.length,
-        origin: src,
-      }
-      enqueue(w, w.batcher.add(offset, { kind: 'row', row }, t))
-    } catch (err) {
-      const e = err as { code?: string; message: string }
-      enqueue(
-        w,
-        w.batcher.add(
-          offset,
-          {
-            kind: 'dead',
-            dead: { origin: src, code: e.code ?? 'CM_PARSE', message: e.message },
-            bytes: size,
-          },
-          t,
-        ),
-      )
-    }
-  }
-
-  function releaseHeld() {
-    for (const w of workers.values()) {
-      if (w.gen !== generation || w.held.length === 0) continue
-      const held = w.held
-      w.held = []
-      w.heldBytes = 0
-      for (const m of held) ingest(w, m.src, m.ticket)
-      if (w.held.length === 0) {
-        w.heldSince = undefined
-        w.heldReportedAt = undefined
-      }
-      if (w.held.length === 0 && w.paused && !w.stopped) {
-        w.paused = false
-        consumer.resume([{ topic: w.topic, partitions: [w.partition] }])
-        logger.debug('released held stream changes', {
-          topic: w.topic,
-          partition: w.partition,
-          messages: held.length,
-        })
-      }
-    }
-  }
-
-  function bufferedBytes(): number {
-    let n = 0
-    for (const w of workers.values()) n += w.batcher.bytes + w.queuedBytes + w.heldBytes
-    return n
-  }
-
-  /** Over the memory budget: flush the biggest open buffers first. */
-  function relieveMemory() {
-    // held messages cannot be flushed (they wait for other partitions): not counted here,
-    // their partitions are paused instead
-    // neither do the buffers of a stopped partition (they stay until a restart)
-    let heldBytes = 0
-    for (const w of workers.values())
-      heldBytes += w.stopped ? w.batcher.bytes + w.queuedBytes + w.heldBytes : w.heldBytes
-    const over = bufferedBytes() - heldBytes - o.flush.memoryBudgetBytes
-    if (over <= 0) return false
-    // batches already cut are on their way out: count them against the excess, or a slow
-    // load would make every pass cut yet another buffer until nothing is left open
-    let queuedBytes = 0
-    for (const w of workers.values()) queuedBytes += w.queuedBytes
-    let toCut = over - queuedBytes
-    const byBytes = [...workers.values()]
-      .filter((w) => w.batcher.hasOpen && !w.stopped)
-      .sort((a, b) => b.batcher.bytes - a.batcher.bytes)
-    // cut the biggest open buffers until what is cut covers the excess; cut batches stay in
-    // memory (queued) until loaded, and the caller waits for them to drain
-    for (const w of byBytes) {
-      if (toCut <= 0) break
-      toCut -= w.batcher.bytes
+  /** Over the memory budget: cuts the biggest open buffers; true while over it. */
+  function relieveMemory(): boolean {
+    const { over, cut } = budgetCuts([...workers.values()], o.flush.memoryBudgetBytes)
+    for (const w of cut) {
       metrics.budgetCuts.inc({ topic: w.topic })
       enqueue(w, w.batcher.cutNow())
     }
-    return true
+    return over
   }
 
   async function eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) {
@@ -562,26 +281,6 @@ export function createSinker(o: SinkerOptions) {
     }
   }
 
-  /** A hold that lasts is reported with what it waits for: the snapshot gate or the batch topics. */
-  function reportLongHold(w: Worker, t: number) {
-    if (w.held.length === 0 || w.heldSince === undefined || t - w.heldSince < longHoldMs) return
-    if (w.heldReportedAt !== undefined && t - w.heldReportedAt < longHoldMs) return
-    w.heldReportedAt = t
-    const first = w.held[0]!.src
-    const table = tableOf(first.topic, first.headers)
-    logger.warn('stream changes held for a long time', {
-      topic: w.topic,
-      partition: w.partition,
-      table,
-      held: w.held.length,
-      heldMs: t - w.heldSince,
-      firstOffset: first.offset,
-      waitingFor: gate.isOpen(table) ? 'an open snapshot' : 'the batch topics to be caught up',
-      snapshotReleasedUpTo: gate.released(table),
-      batchTopics: batchTopicsOf(table, w.topic),
-    })
-  }
-
   function tick() {
     const t = now()
     let held = 0
@@ -596,36 +295,9 @@ export function createSinker(o: SinkerOptions) {
         metrics.lag.set({ topic: w.topic, partition: w.partition }, Number(w.highWatermark - w.committed))
     }
     catchUp.tick()
-    closeEndedSnapshots()
-    metrics.buffered.set(undefined, bufferedBytes())
+    handoff.closeEnded()
+    metrics.buffered.set(undefined, bufferedBytes(workers.values()))
     metrics.held.set(undefined, held)
-  }
-
-  /**
-   * The gate works per process: the batch and stream partitions of a table must all be
-   * consumed here. Warns when the group split them (unassigned partitions are not waited for).
-   */
-  async function warnSplitTables(mine: Record<string, number[]>) {
-    const byTable = new Map<string, string[]>()
-    for (const [t, table] of Object.entries(o.topicToTable))
-      if (subscribed(t)) byTable.set(table, [...(byTable.get(table) ?? []), t])
-    for (const [table, topics] of byTable) {
-      if (topics.length < 2 || !topics.some((t) => (mine[t]?.length ?? 0) > 0)) continue
-      try {
-        const missing: string[] = []
-        for (const t of topics) {
-          const n = await partitionCount(t)
-          for (let p = 0; p < n; p++) if (!mine[t]?.includes(p)) missing.push(`${t}-${p}`)
-        }
-        if (missing.length > 0)
-          logger.warn(
-            'the consumer group split the topics of a table: the snapshot/stream handoff is not guaranteed for it',
-            { table, topics, notAssignedHere: missing },
-          )
-      } catch (err) {
-        logger.warn('could not check the assignment of a table', { table, error: err })
-      }
-    }
   }
 
   function newGeneration(reason: string) {
@@ -650,7 +322,13 @@ export function createSinker(o: SinkerOptions) {
           const i = key.lastIndexOf('|')
           if (!assignment[key.slice(0, i)]?.includes(Number(key.slice(i + 1)))) stoppedParts.delete(key)
         }
-        void warnSplitTables(assignment)
+        void warnSplitTables({
+          mine: assignment,
+          topicToTable: o.topicToTable,
+          subscribed,
+          partitionCount,
+          logger,
+        })
         logger.info('joined the consumer group', {
           groupId: e.payload.groupId,
           memberId: e.payload.memberId,
@@ -667,7 +345,7 @@ export function createSinker(o: SinkerOptions) {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 4,
+        partitionsConsumedConcurrently: o.partitionsConsumedConcurrently,
         eachBatch,
       })
       ticker = setInterval(tick, Math.max(10, Math.min(100, Math.floor(o.flush.intervalMs / 4))))
@@ -699,27 +377,13 @@ export function createSinker(o: SinkerOptions) {
       return { flushed }
     },
 
-    health() {
-      const failing = [...workers.values()].filter(
-        (w) => w.gen === generation && w.failingSince !== undefined && now() - w.failingSince > 60_000,
-      )
-      const stopped = [...stoppedParts].map(
-        ([key, r]) =>
-          `${r.code} ${r.table ?? '(no table)'} on ${key.replace('|', '-')} from offset ${r.first}: ${r.message}`,
-      )
-      const problems = [
-        ...(stopped.length ? [`loading stopped on a non-retriable error: ${stopped.join('; ')}`] : []),
-        ...(failing.length
-          ? [`loads failing for over a minute: ${failing.map((w) => w.key).join(', ')}`]
-          : []),
-      ]
-      return {
-        ok: !crashed && problems.length === 0,
-        checks: {
-          consumer: crashed ? { ok: false, detail: `crashed: ${crashed.message}` } : { ok: true },
-          loads: problems.length ? { ok: false, detail: problems.join('; ') } : { ok: true },
-        },
-      }
+    health(): SinkerHealth {
+      return sinkerHealth({
+        crashed,
+        workers: [...workers.values()].filter((w) => w.gen === generation),
+        stopped: stoppedParts,
+        now: now(),
+      })
     },
     /** Partitions stopped by a non-retriable error, by `topic|partition`. */
     get stopped(): ReadonlyMap<string, StopReason> {
