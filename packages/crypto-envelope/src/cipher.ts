@@ -1,8 +1,8 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { type CipherGCM, createCipheriv, createDecipheriv } from 'node:crypto'
+import { encryptHexInto } from './encrypt-hex.js'
 import {
   type Envelope,
   type EnvelopeBytes,
-  encodeEnvelopeJson,
   envelopeFromValue,
   parseEnvelopeJson,
   scanEnvelopeBytes,
@@ -18,7 +18,8 @@ import {
   resolveOptions,
   toAad,
 } from './options.js'
-import { decodeHexView, encodeHexInto, SIMD_FROM_BYTES } from './simd-hex.js'
+import { decodeHexView, SIMD_FROM_BYTES } from './simd-hex.js'
+import { encodeUtf8, wipeUtf8 } from './utf8-scratch.js'
 
 /** The 128-bit tag appended to the ciphertext, as Java's GCMParameterSpec(128, nonce) expects. */
 export const TAG_BYTES = 16
@@ -51,48 +52,81 @@ export function createEnvelopeCipher(options: EnvelopeCipherOptions): EnvelopeCi
   const { active, activeKid, nonceBytes } = resolved
   const nonces = createNoncePool(nonceBytes)
 
-  /** Encrypts: the nonce, the ciphertext and the tag, as bytes. */
-  function encrypt(plaintext: string | Uint8Array, callOptions?: CallOptions): [Buffer, Buffer, Buffer] {
-    const aad = callOptions?.aad === undefined ? resolved.aad : toAad(callOptions.aad, 'aad')
-    const nonce = nonces.next()
-    const cipher = createCipheriv(active.algorithm, active.key, nonce)
-    if (aad !== undefined) cipher.setAAD(aad)
-    let body: Buffer
-    if (typeof plaintext === 'string') body = cipher.update(plaintext, 'utf8')
-    else if (plaintext instanceof Uint8Array) body = cipher.update(plaintext)
-    else {
+  function checkPlaintext(plaintext: unknown): asserts plaintext is string | Uint8Array {
+    if (typeof plaintext !== 'string' && !(plaintext instanceof Uint8Array)) {
       throw new EnvelopeError(
         EnvelopeErrorCode.BAD_OPTIONS,
         `plaintext must be a string or a Uint8Array, received ${describeValue(plaintext)}`,
         { field: 'plaintext' },
       )
     }
-    cipher.final() // GCM is a stream mode: final() emits nothing, it computes the tag
-    return [nonce, body, cipher.getAuthTag()]
   }
 
-  function sealParts(plaintext: string | Uint8Array, callOptions?: CallOptions): [string, string] {
-    const [nonce, body, tag] = encrypt(plaintext, callOptions)
-    return [nonce.toString('hex'), hexOf(body) + tag.toString('hex')]
+  function begin(callOptions: CallOptions | undefined): [Buffer, CipherGCM] {
+    const aad = callOptions?.aad === undefined ? resolved.aad : toAad(callOptions.aad, 'aad')
+    const nonce = nonces.next()
+    const gcm = createCipheriv(active.algorithm, active.key, nonce)
+    if (aad !== undefined) gcm.setAAD(aad)
+    return [nonce, gcm]
+  }
+
+  /** A short row: Node's own hex for the nonce, the ciphertext and the tag. */
+  function sealShort(plaintext: string | Uint8Array, callOptions?: CallOptions): [string, string] {
+    const [nonce, gcm] = begin(callOptions)
+    const body = typeof plaintext === 'string' ? gcm.update(plaintext, 'utf8') : gcm.update(plaintext)
+    gcm.final() // GCM is a stream mode: final() emits nothing, it computes the tag
+    return [nonce.toString('hex'), body.toString('hex') + gcm.getAuthTag().toString('hex')]
   }
 
   const kidSuffix = activeKid === undefined ? '"}' : `","kid":${JSON.stringify(activeKid)}}`
   const kidSuffixBytes = Buffer.byteLength(kidSuffix)
+  // what turns the bytes of a long value back into its string: latin1 copies, for ASCII only
+  const valueEncoding = kidSuffixBytes === kidSuffix.length ? 'latin1' : 'utf8'
+  const nonceHead = '{"nonce":"'
+  const cipherHead = '","ciphertext":"'
+  const head = nonceHead.length + 2 * nonceBytes + cipherHead.length
+
+  /**
+   * A long row, written straight into one new buffer: the message value
+   * `{"nonce":"<hex>","ciphertext":"<hex body><hex tag>"}` (+ `,"kid":..`), as
+   * encodeEnvelopeJson writes it, or with `json` false the nonce's hex followed by the
+   * ciphertext's (what seal() splits into its two fields).
+   */
+  function sealLong(
+    plaintext: string | Uint8Array,
+    callOptions: CallOptions | undefined,
+    json: boolean,
+  ): Buffer {
+    const bytes = typeof plaintext === 'string' ? encodeUtf8(plaintext) : plaintext
+    try {
+      const [nonce, gcm] = begin(callOptions)
+      const before = json ? head : 2 * nonceBytes
+      const out = Buffer.allocUnsafe(before + 2 * (bytes.length + TAG_BYTES) + (json ? kidSuffixBytes : 0))
+      let at = json ? out.write(nonceHead, 0, 'latin1') : 0
+      at += out.write(nonce.toString('hex'), at, 'latin1')
+      if (json) out.write(cipherHead, at, 'latin1')
+      at = encryptHexInto(gcm, bytes, out, before)
+      gcm.final()
+      at += out.write(gcm.getAuthTag().toString('hex'), at, 'latin1')
+      if (json) out.write(kidSuffix, at, 'utf8')
+      return out
+    } finally {
+      if (typeof plaintext === 'string') wipeUtf8(bytes)
+    }
+  }
+
+  function sealToJson(plaintext: string | Uint8Array, callOptions?: CallOptions): string {
+    checkPlaintext(plaintext)
+    if (isLong(plaintext)) return sealLong(plaintext, callOptions, true).toString(valueEncoding)
+    const [nonce, ciphertext] = sealShort(plaintext, callOptions)
+    // as encodeEnvelopeJson writes it
+    return nonceHead + nonce + cipherHead + ciphertext + kidSuffix
+  }
 
   function sealToBytes(plaintext: string | Uint8Array, callOptions?: CallOptions): Buffer {
-    const [nonce, body, tag] = encrypt(plaintext, callOptions)
-    // {"nonce":"<hex>","ciphertext":"<hex body><hex tag>"} (+ ,"kid":..) as encodeEnvelopeJson
-    const head = 10 + 2 * nonce.length + 16
-    const out = Buffer.allocUnsafe(head + 2 * (body.length + tag.length) + kidSuffixBytes)
-    let at = out.write('{"nonce":"', 0, 'latin1')
-    at += out.write(nonce.toString('hex'), at, 'latin1')
-    at += out.write('","ciphertext":"', at, 'latin1')
-    if (body.length >= SIMD_FROM_BYTES) encodeHexInto(body, out, at)
-    else out.write(body.toString('hex'), at, 'latin1')
-    at += 2 * body.length
-    at += out.write(tag.toString('hex'), at, 'latin1')
-    out.write(kidSuffix, at, 'utf8')
-    return out
+    checkPlaintext(plaintext)
+    if (isLong(plaintext)) return sealLong(plaintext, callOptions, true)
+    return Buffer.from(sealToJson(plaintext, callOptions), 'utf8')
   }
 
   function open(input: EnvelopeInput, callOptions?: CallOptions): Buffer {
@@ -129,21 +163,32 @@ export function createEnvelopeCipher(options: EnvelopeCipherOptions): EnvelopeCi
   return {
     activeKid,
     seal(plaintext, callOptions) {
-      const [nonce, ciphertext] = sealParts(plaintext, callOptions)
+      checkPlaintext(plaintext)
+      let nonce: string
+      let ciphertext: string
+      if (!isLong(plaintext)) [nonce, ciphertext] = sealShort(plaintext, callOptions)
+      else {
+        const out = sealLong(plaintext, callOptions, false)
+        nonce = out.toString('latin1', 0, 2 * nonceBytes)
+        ciphertext = out.toString('latin1', 2 * nonceBytes)
+      }
       return activeKid === undefined ? { nonce, ciphertext } : { nonce, ciphertext, kid: activeKid }
     },
     sealToBytes,
-    sealToJson(plaintext, callOptions) {
-      const [nonce, ciphertext] = sealParts(plaintext, callOptions)
-      return encodeEnvelopeJson(
-        activeKid === undefined ? { nonce, ciphertext } : { nonce, ciphertext, kid: activeKid },
-      )
-    },
+    sealToJson,
     open,
     openToString(input, callOptions) {
       return open(input, callOptions).toString('utf8')
     },
   }
+}
+
+/**
+ * Rows of SIMD_FROM_BYTES bytes (or UTF-16 units) and more are encrypted and encoded piece by
+ * piece into one buffer; shorter ones use Node's hex, which costs less per call.
+ */
+function isLong(plaintext: string | Uint8Array): boolean {
+  return plaintext.length >= SIMD_FROM_BYTES
 }
 
 function toEnvelope(input: EnvelopeInput): Envelope | EnvelopeBytes {
@@ -155,13 +200,6 @@ function toEnvelope(input: EnvelopeInput): Envelope | EnvelopeBytes {
     return scanEnvelopeBytes(bytes) ?? parseEnvelopeJson(bytes.toString('utf8'))
   }
   return envelopeFromValue(input)
-}
-
-function hexOf(bytes: Buffer): string {
-  if (bytes.length < SIMD_FROM_BYTES) return bytes.toString('hex')
-  const out = Buffer.allocUnsafe(2 * bytes.length)
-  encodeHexInto(bytes, out, 0)
-  return out.toString('latin1')
 }
 
 /**

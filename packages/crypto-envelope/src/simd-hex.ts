@@ -29,7 +29,7 @@ interface HexExports {
 /** Fields shorter than this (in bytes) use Node's codec: below it a call costs more than it saves. */
 export const SIMD_FROM_BYTES = 2048
 
-const SCRATCH = 16 // bytes 0-15 hold the digit table
+const SCRATCH = 128 // bytes 0-127 hold the digit table and the decoder's constants
 
 let exports: HexExports | undefined
 let heap: Buffer = Buffer.alloc(0)
@@ -64,17 +64,28 @@ export function encodeHexInto(src: Uint8Array, dst: Uint8Array, offset: number):
 }
 
 /**
+ * Hex digits copied into the module's memory at a time. A long field is staged and decoded
+ * piece by piece, so the copy lands in cache rather than in a second field-sized region.
+ */
+export const DECODE_CHUNK = 64 * 1024
+
+/**
  * Decodes hex text (a string, or its bytes) into a view of the module's memory, or returns
  * undefined when the text holds anything but hex digits. The length must be even.
  */
 export function decodeHexView(text: string | Uint8Array): Uint8Array | undefined {
   const n = text.length
-  const h = reserve(n + n / 2)
-  if (typeof text === 'string') {
-    // UTF-8 of anything but ASCII is bytes >= 0x80, never a hex digit: a short write or a
-    // written byte the decoder rejects both mean "not hex", so one pass copies and checks
-    if (h.write(text, SCRATCH, n, 'utf8') !== n) return undefined
-  } else h.set(text, SCRATCH)
-  if (module().decode(SCRATCH, n, SCRATCH + n) !== 0) return undefined
-  return new Uint8Array(h.buffer, h.byteOffset + SCRATCH + n, n / 2)
+  const stage = Math.min(n, DECODE_CHUNK)
+  const h = reserve(stage + n / 2)
+  const out = SCRATCH + stage
+  for (let i = 0; i < n; i += DECODE_CHUNK) {
+    const end = Math.min(n, i + DECODE_CHUNK)
+    if (typeof text === 'string') {
+      // UTF-8 of anything but ASCII is bytes >= 0x80, never a hex digit: a short write or a
+      // written byte the decoder rejects both mean "not hex", so one pass copies and checks
+      if (h.write(text.slice(i, end), SCRATCH, end - i, 'utf8') !== end - i) return undefined
+    } else h.set(text.subarray(i, end), SCRATCH)
+    if (module().decode(SCRATCH, end - i, out + i / 2) !== 0) return undefined
+  }
+  return new Uint8Array(h.buffer, h.byteOffset + out, n / 2)
 }

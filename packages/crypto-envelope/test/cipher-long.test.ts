@@ -3,7 +3,9 @@
 import { createCipheriv, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createEnvelopeCipher } from '../src/cipher.ts'
+import type { Envelope } from '../src/envelope-json.ts'
 import { generateKey } from '../src/keys.ts'
+import { encodeUtf8 } from '../src/utf8-scratch.ts'
 
 // around the SIMD threshold (2 KiB), the byte scanner's (4 KiB of message) and well past both
 const sizes = [0, 1, 250, 2047, 2048, 2049, 4096, 70_000, 1024 * 1024]
@@ -61,6 +63,70 @@ describe('sealToBytes', () => {
     const fromJson = JSON.parse(cipher.sealToJson(plain)) as { nonce: string; ciphertext: string }
     expect(fromBytes.ciphertext).toBe(reference(key, fromBytes.nonce, plain))
     expect(fromJson.ciphertext).toBe(reference(key, fromJson.nonce, plain))
+  })
+})
+
+describe('seal, sealToJson and sealToBytes of long rows (encrypted and encoded piece by piece)', () => {
+  // 😀 straddles the 64 KiB piece boundary; 张 and é are three and two bytes in UTF-8
+  const text = `${'é张'.repeat(32_767)}a😀${'x'.repeat(100_000)}`
+
+  function referenceWithAad(key: string, nonceHex: string, plain: Buffer, aad: string): string {
+    const c = createCipheriv('aes-256-gcm', Buffer.from(key, 'hex'), Buffer.from(nonceHex, 'hex'))
+    c.setAAD(Buffer.from(aad))
+    const body = Buffer.concat([c.update(plain), c.final()])
+    return body.toString('hex') + c.getAuthTag().toString('hex')
+  }
+
+  it('gives what an independent encryption of the UTF-8 gives, in all three forms, with a kid beyond ASCII', () => {
+    const keys = { 'schlüssel-1': generateKey(), other: generateKey() }
+    const cipher = createEnvelopeCipher({ keys, activeKid: 'schlüssel-1' })
+    const utf8 = Buffer.from(text, 'utf8')
+    const envelope = cipher.seal(text)
+    expect(envelope.kid).toBe('schlüssel-1')
+    expect(envelope.nonce).toMatch(/^[0-9a-f]{32}$/)
+    expect(envelope.ciphertext).toBe(reference(keys['schlüssel-1'], envelope.nonce, utf8))
+    const json = cipher.sealToJson(text)
+    const parsed = JSON.parse(json) as { nonce: string; ciphertext: string; kid: string }
+    // the kid came back through UTF-8, not byte by byte
+    expect(json).toBe(JSON.stringify(parsed))
+    expect(parsed.kid).toBe('schlüssel-1')
+    expect(parsed.ciphertext).toBe(reference(keys['schlüssel-1'], parsed.nonce, utf8))
+    const bytes = cipher.sealToBytes(text)
+    const fromBytes = JSON.parse(bytes.toString('utf8')) as { nonce: string; ciphertext: string }
+    expect(fromBytes.ciphertext).toBe(reference(keys['schlüssel-1'], fromBytes.nonce, utf8))
+    for (const value of [json, bytes]) expect(cipher.openToString(value)).toBe(text)
+    expect(cipher.openToString(envelope)).toBe(text)
+  })
+
+  it('leaves no plaintext in the buffer it encodes long strings into, also when sealing throws', () => {
+    const cipher = createEnvelopeCipher({ key: generateKey() })
+    const marker = 'marker-张三-'.repeat(1000)
+    const kept = () => {
+      const probe = encodeUtf8('')
+      return Buffer.from(probe.buffer, 0, probe.buffer.byteLength)
+    }
+    cipher.sealToBytes(marker)
+    expect(kept().indexOf('marker-张三-')).toBe(-1)
+    // a bad per-call AAD throws after the row was encoded
+    expect(() => cipher.sealToBytes(marker, { aad: 42 as never })).toThrow(
+      expect.objectContaining({ code: 'ENV_BAD_OPTIONS' }),
+    )
+    expect(kept().indexOf('marker-张三-')).toBe(-1)
+  })
+
+  it('authenticates the AAD and writes 12-byte nonces on the long path too', () => {
+    const key = generateKey()
+    const cipher = createEnvelopeCipher({ key, aad: 'orders', nonceBytes: 12 })
+    const plain = Buffer.from(text, 'utf8')
+    for (const sealed of [cipher.seal(plain), JSON.parse(cipher.sealToJson(plain)) as Envelope]) {
+      expect(sealed.nonce).toMatch(/^[0-9a-f]{24}$/)
+      expect(sealed.ciphertext).toBe(referenceWithAad(key, sealed.nonce, plain, 'orders'))
+    }
+    const perCall = cipher.sealToBytes(plain, { aad: 'customers' })
+    const parsed = JSON.parse(perCall.toString()) as Envelope
+    expect(parsed.ciphertext).toBe(referenceWithAad(key, parsed.nonce, plain, 'customers'))
+    expect(() => cipher.open(perCall)).toThrow(expect.objectContaining({ code: 'ENV_AUTH_FAILED' }))
+    expect(cipher.open(perCall, { aad: 'customers' }).equals(plain)).toBe(true)
   })
 })
 

@@ -96,6 +96,8 @@ describe('createEnvelopeCipher', () => {
       kid: 'k"1',
     })
     expect(Object.keys(JSON.parse(json))).toEqual(['nonce', 'ciphertext', 'kid'])
+    // compact, the kid escaped as JSON.stringify escapes it
+    expect(json).toBe(JSON.stringify(JSON.parse(json)))
   })
 
   it('opens any whitespace, field order, hex case and extra fields', () => {

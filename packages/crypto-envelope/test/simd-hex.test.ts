@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { compileHexWat } from '../scripts/build-wasm.ts'
 import { HEX_WASM_BASE64 } from '../src/hex-wasm.ts'
-import { decodeHexView, encodeHexInto } from '../src/simd-hex.ts'
+import { DECODE_CHUNK, decodeHexView, encodeHexInto } from '../src/simd-hex.ts'
 
 function encode(bytes: Uint8Array): string {
   const out = Buffer.alloc(2 * bytes.length + 4, 0x2e)
@@ -53,6 +53,32 @@ describe('SIMD hex', () => {
       for (const at of [0, 33, 79]) {
         const text = digits.slice(0, at) + c + digits.slice(at + c.length)
         expect(decodeHexView(text.length % 2 === 0 ? text : `${text}0`), `${c} at ${at}`).toBeUndefined()
+      }
+    }
+  })
+
+  it("decodes long fields staged in pieces, whatever the last piece's length", () => {
+    const digits = DECODE_CHUNK
+    for (const n of [digits / 2 - 1, digits / 2, digits / 2 + 1, digits + 16, (5 * digits) / 2 + 3]) {
+      const bytes = randomBytes(n)
+      const hex = bytes.toString('hex')
+      expect(Buffer.from(decodeHexView(hex) ?? []).equals(bytes), `${n} bytes from a string`).toBe(true)
+      expect(Buffer.from(decodeHexView(Buffer.from(hex)) ?? []).equals(bytes), `${n} bytes`).toBe(true)
+    }
+  })
+
+  it('rejects a bad digit in any piece of a long field, the first, a middle and the last', () => {
+    const hex = randomBytes((5 * DECODE_CHUNK) / 2).toString('hex')
+    for (const at of [0, DECODE_CHUNK - 1, DECODE_CHUNK, 3 * DECODE_CHUNK + 7, hex.length - 1]) {
+      for (const bad of ['g', '"', 'é']) {
+        const text = hex.slice(0, at) + bad + hex.slice(at + 1)
+        expect(decodeHexView(text), `${bad} at ${at} of a string`).toBeUndefined()
+        const bytes = Buffer.from(text, 'utf8')
+        // é is two bytes in UTF-8: keep the byte form even-length
+        expect(
+          decodeHexView(bytes.length % 2 === 0 ? bytes : bytes.subarray(1)),
+          `${bad} at ${at}`,
+        ).toBeUndefined()
       }
     }
   })
