@@ -37,7 +37,7 @@ const workloads: Record<string, string> = {
   'binlog-reader':
     'Rows `(id BIGINT PK, a INT, s VARCHAR(64), sm SMALLINT, d DECIMAL(12,2), e ENUM, dt DATETIME(3), ts TIMESTAMP(3), s2 VARCHAR(200), b BIT(8))`. Bulk: 200,000 rows in 10,000-row `INSERT … SELECT` statements; single: 30,000 one-row autocommit transactions. Each binlog range is replayed by raw zongji (decode only) and by the reader (decode, render, queue, iterate).',
   'crypto-envelope':
-    'In memory, no I/O: sealing and opening a 250-byte JSON row and a 64 KiB value, best of 5 interleaved rounds of 1.5 s, against a naive port of the Python/Java code in the same run.',
+    'In memory, no I/O: sealing and opening a 250-byte JSON row, a 64 KiB and a 1 MiB value, best of several interleaved rounds (count and length in the output), against a naive port of the Python/Java code in the same run.',
   'snapshot-loader':
     "One table of 2,000,000 rows `(id BIGINT PK, org_id INT, order_no VARCHAR(32), amount DECIMAL(12,2), status TINYINT, created_at DATETIME, note VARCHAR(64) NULL)` built with `INSERT … SELECT` from seq_1_to_N, snapshotted into the stack's Kafka (encrypted), against a plain mysql2 streaming read of the same table; peak RSS sampled throughout.",
   'streamload-client':
