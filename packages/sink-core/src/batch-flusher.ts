@@ -166,6 +166,13 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
   }
 
   return {
+    /** When the next load of `table` may start (its last slot plus the minimum interval). */
+    nextLoadAt(table: string): number {
+      const last = lastLoadAt.get(table)
+      return last === undefined || o.minTableIntervalMs <= 0
+        ? Number.NEGATIVE_INFINITY
+        : last + o.minTableIntervalMs
+    },
     async flush(w: W, batch: Batch): Promise<void> {
       const done = new Set<string>()
       for (let attempt = 1; ; attempt++) {

@@ -124,6 +124,14 @@ export function createBatcher(o: BatcherOptions) {
       if (entry.kind === 'control' || open.rows >= o.rows || open.bytes >= o.bytes) return cut()
       return undefined
     },
+    /** Whether the open batch's interval elapsed (never while a plan is re-formed). */
+    isDue(now: number): boolean {
+      return open !== undefined && plan === undefined && now - openedAt >= o.intervalMs
+    },
+    /** The tables with rows in the open batch. */
+    get openTables(): string[] {
+      return open ? [...open.groups.keys()] : []
+    },
     /** Cuts the open batch when its interval elapsed (never while a plan is re-formed). */
     cutIfDue(now: number): Batch | undefined {
       if (!open || plan !== undefined || now - openedAt < o.intervalMs) return undefined

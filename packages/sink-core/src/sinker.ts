@@ -281,14 +281,41 @@ export function createSinker(options: SinkerOptions) {
     }
   }
 
+  /** When each table's last batch was cut by the interval (its load slot is taken then). */
+  const intervalCutAt = new Map<string, number>()
+
+  /**
+   * Cuts the open batches whose interval elapsed, oldest first, when their tables may load
+   * now. A batch that would wait for a table's slot (flush.minTableIntervalMs: the table's
+   * other partitions load first) stays open and keeps growing, and so does one whose
+   * partition's previous batch is still queued or loading: cut early, it would wait anyway
+   * and its rows would wait twice. Younger batches of a table wait behind an older one.
+   */
+  function cutDue(t: number) {
+    const min = o.flush.minTableIntervalMs
+    const due = [...workers.values()]
+      .filter((w) => w.gen === generation && !w.stopped && w.queued === 0 && w.batcher.isDue(t))
+      .sort((a, b) => a.batcher.openedAt - b.batcher.openedAt)
+    const taken = new Set<string>()
+    for (const w of due) {
+      const tables = w.batcher.openTables
+      const free = tables.every(
+        (tb) =>
+          !taken.has(tb) && flusher.nextLoadAt(tb) <= t && (intervalCutAt.get(tb) ?? -Infinity) + min <= t,
+      )
+      if (min > 0) for (const tb of tables) taken.add(tb)
+      if (!free) continue
+      for (const tb of tables) intervalCutAt.set(tb, t)
+      enqueue(w, w.batcher.cutIfDue(t))
+    }
+  }
+
   function tick() {
     const t = now()
     let held = 0
+    cutDue(t)
     for (const w of workers.values()) {
       if (w.gen !== generation) continue
-      // while the previous batch is still queued or loading (a table's load slot, a slow
-      // target), the open batch keeps growing instead of queueing one small batch per interval
-      if (w.queued === 0 && !w.stopped) enqueue(w, w.batcher.cutIfDue(t))
       held += w.held.length
       reportLongHold(w, t)
       if (w.committed >= 0n)

@@ -70,4 +70,36 @@ describe('the partition batcher', () => {
     expect([batch.first, batch.last]).toEqual([0n, 3n])
     expect(batch.label).toBe('p-t-0-0-3')
   })
+
+  it('says when the open batch is due and which tables it holds', () => {
+    const b = createBatcher({
+      topic: 't',
+      partition: 0,
+      committed: 0n,
+      plan: undefined,
+      labelPrefix: 'p',
+      rows: 100,
+      bytes: 1_000_000,
+      intervalMs: 1000,
+    })
+    expect(b.isDue(5000)).toBe(false)
+    expect(b.openTables).toEqual([])
+    const row = (table: string, offset: number) => ({
+      kind: 'row' as const,
+      row: {
+        table,
+        op: 'upsert' as const,
+        row: {},
+        rowJson: '{}',
+        bytes: 2,
+        origin: { topic: 't', partition: 0, offset: String(offset), key: null, value: null, headers: {} },
+      },
+    })
+    b.add(0n, row('a', 0), 100)
+    b.add(1n, row('b', 1), 900)
+    b.add(2n, row('a', 2), 1000)
+    expect(b.openTables).toEqual(['a', 'b'])
+    expect(b.isDue(1099)).toBe(false)
+    expect(b.isDue(1100)).toBe(true)
+  })
 })
