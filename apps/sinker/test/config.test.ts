@@ -62,9 +62,9 @@ describe('sinker configuration', () => {
       if (!r.ok) throw new Error(r.errors.join('\n'))
       return r.config.flush
     }
-    expect(flushOf(valid).minTableIntervalMs).toBe(1000)
-    expect(flushOf({ ...valid, flush: { intervalMs: 300 } }).minTableIntervalMs).toBe(300)
-    expect(flushOf({ ...valid, flush: { intervalMs: 60_000 } }).minTableIntervalMs).toBe(1000)
+    expect(flushOf(valid).minTableIntervalMs).toBe(250)
+    expect(flushOf({ ...valid, flush: { intervalMs: 100 } }).minTableIntervalMs).toBe(100)
+    expect(flushOf({ ...valid, flush: { intervalMs: 60_000 } }).minTableIntervalMs).toBe(250)
     expect(flushOf({ ...valid, flush: { minTableIntervalMs: 0 } }).minTableIntervalMs).toBe(0)
     const mysqlTarget = { kind: 'mysql', host: 'db', database: 'ods', user: 'u', password: 'pw-mysql' }
     expect(flushOf({ ...valid, target: mysqlTarget }).minTableIntervalMs).toBe(0)
