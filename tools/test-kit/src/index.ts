@@ -11,4 +11,5 @@ export {
 } from './kafka.ts'
 export { connectMysql, createTestDatabase, mysqlOptions, runSqlWorkload, type TestDatabase } from './mysql.ts'
 export { uniqueName } from './names.ts'
+export { probeStack, type StackProbe } from './probe.ts'
 export { type WaitForOptions, waitFor } from './wait.ts'

@@ -7,7 +7,7 @@ import * as opsKit from '@sync/ops-kit'
 import * as serviceKit from '@sync/service-kit'
 import * as snapshotLoader from '@sync/snapshot-loader'
 import * as tableMatcher from '@sync/table-matcher'
-import { connectMysql, createTestKafka } from '@sync/test-kit'
+import { probeStack } from '@sync/test-kit'
 import * as warehouseDdl from '@sync/warehouse-ddl'
 import { describe, expect, it } from 'vitest'
 
@@ -24,20 +24,8 @@ describe('ops-cli wiring', () => {
   })
 
   it('reaches MariaDB with binlog on and the Kafka brokers', async () => {
-    const conn = await connectMysql()
-    try {
-      const [rows] = await conn.query('SELECT @@binlog_format AS format')
-      expect((rows as Array<{ format: string }>)[0]?.format).toBe('ROW')
-    } finally {
-      await conn.end()
-    }
-    const admin = createTestKafka().admin()
-    await admin.connect()
-    try {
-      const meta = await admin.describeCluster()
-      expect(meta.brokers.length).toBeGreaterThan(0)
-    } finally {
-      await admin.disconnect()
-    }
+    const stack = await probeStack()
+    expect(stack.binlogFormat).toBe('ROW')
+    expect(stack.brokers).toBeGreaterThan(0)
   })
 })

@@ -1,7 +1,7 @@
 // Wiring: the workspace packages this one uses resolve from source, and the stack answers.
 
 import * as changeMessage from '@sync/change-message'
-import { connectMysql, createTestKafka } from '@sync/test-kit'
+import { probeStack } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
 
 describe('sink-core wiring', () => {
@@ -10,20 +10,8 @@ describe('sink-core wiring', () => {
   })
 
   it('reaches MariaDB with binlog on and the Kafka brokers', async () => {
-    const conn = await connectMysql()
-    try {
-      const [rows] = await conn.query('SELECT @@binlog_format AS format')
-      expect((rows as Array<{ format: string }>)[0]?.format).toBe('ROW')
-    } finally {
-      await conn.end()
-    }
-    const admin = createTestKafka().admin()
-    await admin.connect()
-    try {
-      const meta = await admin.describeCluster()
-      expect(meta.brokers.length).toBeGreaterThan(0)
-    } finally {
-      await admin.disconnect()
-    }
+    const stack = await probeStack()
+    expect(stack.binlogFormat).toBe('ROW')
+    expect(stack.brokers).toBeGreaterThan(0)
   })
 })
