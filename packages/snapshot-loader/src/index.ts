@@ -28,3 +28,4 @@ export {
   type TopicProgress,
 } from './state-store.ts'
 export type { Clock, ConnectionOptions, Logger, Metrics, SinkMessage, SnapshotSink } from './types.ts'
+export { createWorkerSink, type WorkerSink, type WorkerSinkOptions } from './worker-sink.ts'

@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { createValueRenderer, prepareSelectSession, selectConnectionOptions } from '@sync/binlog-reader'
-import { comparePositions, createChangeEncoder, parsePosition } from '@sync/change-message'
+import { comparePositions, parsePosition } from '@sync/change-message'
 import type { TablePlan } from '@sync/table-matcher'
 import mysql, { type Connection } from 'mysql2'
 import { combineChecksums } from './checksum.ts'
@@ -20,6 +20,7 @@ import { type ResolvedOptions, resolveOptions, type SnapshotLoaderOptions } from
 import { beginConsistentRead, preparePositionMode, type ReadMode, type SnapshotPosition } from './position.ts'
 import { rateAndEta, type SnapshotProgress } from './progress.ts'
 import { buildReport, type SnapshotReport } from './report.ts'
+import { createRowEncoder } from './row-encoder.ts'
 import { sinkError } from './send-window.ts'
 import { readServerZone } from './server-zone.ts'
 import type { SnapshotState, TableProgress } from './state-store.ts'
@@ -123,7 +124,7 @@ export function createSnapshotLoader(options: SnapshotLoaderOptions): SnapshotLo
         await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ')
         // a slow sink pauses the result stream; keep the server from dropping us meanwhile
         await conn.query('SET SESSION net_write_timeout = 3600')
-        const encoder = createChangeEncoder({ cipher: o.cipher, format: o.format })
+        const encoder = createRowEncoder(o.cipher, o.format)
 
         const found = await discoverTables(conn, o.matcher, scope).catch((err) => {
           if (err instanceof SnapshotError || (err as { code?: string }).code?.startsWith('TM_')) throw err

@@ -13,12 +13,7 @@
 // chunk size, and the first failed send stops the reading at the next row.
 
 import { type ColumnSpec, loadTableColumns, selectList, type ValueRenderer } from '@sync/binlog-reader'
-import {
-  type ChangeEncoder,
-  type SealingCipher,
-  snapshotHeaders,
-  stringifyCanonical,
-} from '@sync/change-message'
+import { type SealingCipher, stringifyCanonical } from '@sync/change-message'
 import type { TablePlan } from '@sync/table-matcher'
 import type { Connection } from 'mysql2'
 import { combineChecksums, createRowChecksum } from './checksum.ts'
@@ -27,6 +22,7 @@ import { controlMessages } from './control.ts'
 import type { FoundTable } from './discover.ts'
 import { mysqlError, SnapshotError } from './errors.ts'
 import { beginConsistentRead, type ReadMode, type SnapshotPosition } from './position.ts'
+import type { RowEncoder } from './row-encoder.ts'
 import { createSendWindow } from './send-window.ts'
 import { decodeKeyValue, encodeKeyValue, type TableProgress } from './state-store.ts'
 import type { Clock, Metrics, SinkMessage, SnapshotSink } from './types.ts'
@@ -35,7 +31,7 @@ export interface TableReaderContext {
   core: Connection
   conn: QueryRunner
   renderer: ValueRenderer
-  encoder: ChangeEncoder
+  encoder: RowEncoder
   cipher: SealingCipher
   sink: SnapshotSink
   mode: ReadMode
@@ -146,7 +142,10 @@ export async function snapshotTable(
         gtid: position.gtid,
         target,
       }
-      const chunkText = String(chunk)
+      const headers = ctx.encoder.chunkHeaders(source, ctx.snapshotId, chunk)
+      // what a message weighs besides its key and value
+      let headerBytes = 0
+      for (const k in headers) headerBytes += k.length + (headers[k] as string).length
       const sum = ctx.checksum ? createRowChecksum() : undefined
       const q = chunkQuery(
         database,
@@ -158,7 +157,6 @@ export async function snapshotTable(
       )
       let batch: SinkMessage[] = []
       let batchBytes = 0
-      let headerBytes: number | undefined
       let rows = 0
       let lastRow: Record<string, unknown> | undefined
       const stream = ctx.core.query({ sql: q.sql, values: q.params }).stream({ highWaterMark: 2000 })
@@ -170,7 +168,8 @@ export async function snapshotTable(
           let message: SinkMessage
           try {
             const mapped = keyPlan.mapRow(ctx.renderer.renderRow(specs, row, call))
-            message = ctx.encoder.encode({ op: 'upsert', row: mapped, key: keyPlan.keyOf(mapped), source })
+            const { key, value } = ctx.encoder.encode(mapped, keyPlan.keyOf(mapped), source)
+            message = { key, value, headers }
             if (sum !== undefined) sum.add(stringifyCanonical(mapped))
           } catch (cause) {
             throw new SnapshotError(
@@ -184,11 +183,6 @@ export async function snapshotTable(
               },
             )
           }
-          message.headers[snapshotHeaders.id] = ctx.snapshotId
-          message.headers[snapshotHeaders.position] = pos
-          message.headers[snapshotHeaders.chunk] = chunkText
-          // every row of a chunk has the same headers
-          headerBytes ??= bytesOfHeaders(message.headers)
           batch.push(message)
           batchBytes += message.key.length + message.value.length + headerBytes
           rows++

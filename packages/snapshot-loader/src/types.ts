@@ -24,7 +24,8 @@ export const systemClock: Clock = { now: () => Date.now() }
 export interface SinkMessage {
   key: string
   value: string
-  headers: Record<string, string>
+  /** Shared by every row of a chunk (and frozen): read it, copy it, never change it. */
+  headers: Readonly<Record<string, string>>
   /** Set for control messages, which go to every partition; rows leave it to the partitioner. */
   partition?: number
 }
