@@ -39,7 +39,7 @@ const workloads: Record<string, string> = {
   'crypto-envelope':
     'In memory, no I/O: sealing and opening a 250-byte JSON row, a 64 KiB and a 1 MiB value, best of several interleaved rounds (count and length in the output), against a naive port of the Python/Java code in the same run.',
   'snapshot-loader':
-    "One table of 2,000,000 rows `(id BIGINT PK, org_id INT, order_no VARCHAR(32), amount DECIMAL(12,2), status TINYINT, created_at DATETIME, note VARCHAR(64) NULL)` built with `INSERT … SELECT` from seq_1_to_N, snapshotted into the stack's Kafka (encrypted), against a plain mysql2 streaming read of the same table; peak RSS sampled throughout.",
+    "One table of 2,000,000 rows `(id BIGINT PK, org_id INT, order_no VARCHAR(32), amount DECIMAL(12,2), status TINYINT, created_at DATETIME, note VARCHAR(64) NULL)` built with `INSERT … SELECT` from seq_1_to_N, snapshotted (encrypted) three times: into a sink that acknowledges at once (the loader's own work), into the stack's Kafka with kafkajs on the loader's thread, and with kafkajs on a worker thread; against a plain mysql2 streaming read of the same table; peak RSS sampled throughout.",
   'streamload-client':
     '10,000-row batches of ~250-byte JSON rows: a plain undici PUT of the same bytes to a body-discarding server (the baseline), the client in BE mode with a pre-serialised body, the client from rows (serialisation included), and the full path through the emulator (FE 307 → BE → MariaDB).',
   'table-matcher':
