@@ -4,10 +4,9 @@
 // Headers: every row of a chunk has the same ones, so they are built once per chunk and
 // shared by all its messages (sinks read them, never change them). A snapshot row carries
 // the contract's headers (version, kind, db, table, target, binlog file/pos, GTID, event
-// time) and sync-snapshot-id / sync-snapshot-chunk, but not the three no consumer reads:
-// sync-op (always upsert, and the plaintext says so), sync-format (the plaintext shows it)
-// and sync-snapshot-pos (the same as sync-binlog-file:sync-binlog-pos). Headers were half
-// the bytes of a row message, and the producer encodes each one as two fields.
+// time) and sync-snapshot-id / -pos / -chunk, but not the two no consumer reads: sync-op
+// (always upsert, and the plaintext says so) and sync-format (the plaintext shows it).
+// Headers were half the bytes of a row message, and the producer encodes each as two fields.
 
 import {
   buildHeaders,
@@ -44,6 +43,7 @@ export function createRowEncoder(cipher: SealingCipher, format: OutputFormat): R
         if (!omitted.has(name)) h[name] = value
       }
       h[snapshotHeaders.id] = snapshotId
+      h[snapshotHeaders.position] = `${source.binlogFile}:${source.binlogPos}`
       h[snapshotHeaders.chunk] = String(chunk)
       return Object.freeze(h)
     },

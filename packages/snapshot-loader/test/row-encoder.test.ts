@@ -31,6 +31,7 @@ describe('createRowEncoder', () => {
       'sync-gtid': '0-1-5178',
       'sync-event-time': '1733000000000',
       'sync-snapshot-id': 'snap-1',
+      'sync-snapshot-pos': 'mysql-bin.000042:19834211',
       'sync-snapshot-chunk': '3',
     })
     expect(Object.isFrozen(headers)).toBe(true)

@@ -72,8 +72,9 @@ describe('snapshot of every shard of a rule', () => {
       )
       expect(done, `row ${m.key} precedes its chunk-done`).toBeGreaterThan(i)
       const c = all[done]?.control
+      expect(m.headers['sync-snapshot-pos']).toBe(c?.type === 'chunk-done' ? c.position : '?')
       expect(`${m.headers['sync-binlog-file']}:${m.headers['sync-binlog-pos']}`).toBe(
-        c?.type === 'chunk-done' ? c.position : '?',
+        m.headers['sync-snapshot-pos'],
       )
       expect(m.headers['sync-kind']).toBe('snapshot')
       expect(m.headers['sync-snapshot-id']).toBe(report.snapshotId)
