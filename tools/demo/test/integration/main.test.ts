@@ -9,8 +9,8 @@
 //
 // Its topics and consumer groups are not checked: librdkafka's mock serves no DeleteTopics
 // or DeleteGroups (see test-kit's createTestTopic), so they stay in the mock's memory until
-// the stack goes down. The demo does not delete them on a real Kafka either
-// (pipeline.close() drops databases only).
+// the stack goes down. On a real Kafka the demo deletes them unless --keep
+// (pipeline.close(); unit-tested with a scripted admin in test/kafka-cleanup.test.ts).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
