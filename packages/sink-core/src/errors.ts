@@ -13,6 +13,11 @@ export const sinkErrorCodes = {
    * `retriable` (false for programmer errors). Not retriable: the partition stops loading.
    */
   SINK_LOAD_FAILED: 'SINK_LOAD_FAILED',
+  /**
+   * A batch's plan commit was answered but reading the group's offsets back did not show it
+   * (for example while kafkajs restarts its consumer): nothing is loaded under that plan.
+   */
+  SINK_PLAN_NOT_STORED: 'SINK_PLAN_NOT_STORED',
   /** createSinker was given an option that is missing, of the wrong shape, out of range or unknown. */
   SINK_INVALID_OPTION: 'SINK_INVALID_OPTION',
 } as const

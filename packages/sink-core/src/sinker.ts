@@ -18,6 +18,7 @@ import { createBatchFlusher, type StopReason } from './batch-flusher.ts'
 import { decodeBatchPlan, decodeSnapshotProgress } from './batch-plan.ts'
 import type { Batch } from './batcher.ts'
 import { createCatchUp } from './catch-up.ts'
+import { SinkError } from './errors.ts'
 import { createIngest } from './ingest.ts'
 import { budgetCuts, bufferedBytes } from './memory-budget.ts'
 import { newWorker, sourceOf, type Worker, workerKey } from './partition-worker.ts'
@@ -116,9 +117,31 @@ export function createSinker(options: SinkerOptions) {
     now,
     isCurrent: (w) => w.gen === generation && !crashed,
     commit: async (w, offset, metadata, done) => {
-      await consumer.commitOffsets([
-        { topic: w.topic, partition: w.partition, offset: String(offset), metadata },
-      ])
+      try {
+        await consumer.commitOffsets([
+          { topic: w.topic, partition: w.partition, offset: String(offset), metadata },
+        ])
+      } catch (err) {
+        // kafkajs restarting its consumer (its own retry loop, no CRASH event): the group's
+        // membership is in limbo and the batches in flight are no longer ours to finish. A new
+        // generation re-forms them from what the group has stored once it has rejoined.
+        if ((err as Error).message?.includes('Consumer group was not initialized') && w.gen === generation)
+          newGeneration('consumer restart')
+        throw err
+      }
+      if (!done) {
+        // The plan must be what the group stores before anything is loaded under its label:
+        // a plan answered but not stored (seen while kafkajs restarted its consumer during a
+        // broker outage) let the next owner form a different batch over rows already loaded.
+        const stored = await admin.fetchOffsets({ groupId: o.groupId, topics: [w.topic] })
+        const p = stored[0]?.partitions.find((x) => x.partition === w.partition)
+        if (p?.offset !== String(offset) || (p.metadata ?? null) !== (metadata ?? null))
+          throw new SinkError(
+            'SINK_PLAN_NOT_STORED',
+            `the plan of ${w.topic}-${w.partition} at offset ${offset} was not stored by the group (it holds offset ${p?.offset ?? 'none'})`,
+            { retriable: true },
+          )
+      }
       metrics.commits.inc({ topic: w.topic })
       if (done) {
         w.committed = offset
