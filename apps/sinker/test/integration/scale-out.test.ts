@@ -35,7 +35,9 @@ describe('scale-out', () => {
     const groupId = groupName()
     const raw = {
       ...rawConfig({ emu, database, key, topics: [topic], dlq, groupId }),
-      flush: { rows: 400, intervalMs: 200 },
+      // loads of the table 1 s apart: A is still loading when B has joined, so both members
+      // load (at the 250 ms default A could finish all 6,000 rows before B's first assignment)
+      flush: { rows: 400, intervalMs: 200, minTableIntervalMs: 1000 },
     }
     const loads = () => emu.loads.list.filter((l) => l.database === database)
 
