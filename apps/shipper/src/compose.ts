@@ -31,7 +31,7 @@ import type { RuleDirectory } from '@sync/table-matcher'
 import mysql, { type Pool } from 'mysql2/promise'
 import type { ShipperConfig, SourceConfig } from './config.ts'
 import { openRuleDirectory } from './rules.ts'
-import { metricHelp } from './shipper-metrics.ts'
+import { metricHelp, readerMetrics } from './shipper-metrics.ts'
 import { sourceMetrics } from './source-metrics.ts'
 
 export interface ShipperDeps {
@@ -116,7 +116,7 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
         ...(source.timeZone !== undefined ? { timeZone: source.timeZone } : {}),
         highWaterMark: source.highWaterMark,
         logger: slog,
-        metrics,
+        metrics: readerMetrics(source.id, metrics),
       },
       start: source.start,
       matcher: rules.matcher,

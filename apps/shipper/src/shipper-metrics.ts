@@ -39,8 +39,22 @@ export const metricHelp: Record<string, string> = {
   table_matcher_plans_compiled_total: 'Table plans compiled',
   table_matcher_match_errors_total: 'Tables whose rule could not be decided, per code',
   binlog_paused:
-    '1 while a binlog socket is paused because the shipper is not pulling (Kafka slower than the binlog)',
-  binlog_errors_total: 'Binlog reader errors, per code',
-  binlog_reconnects_total: 'Binlog connections re-established, per code of the error that broke them',
-  binlog_invalid_dates_total: 'Zero or invalid dates rendered as null, per column',
+    "1 while a source's binlog socket is paused because the shipper is not pulling (Kafka slower than the binlog), per source",
+  binlog_errors_total: 'Binlog reader errors, per source and code',
+  binlog_reconnects_total:
+    'Binlog connections re-established, per source and code of the error that broke them',
+  binlog_invalid_dates_total: 'Zero or invalid dates rendered as null, per source, table and column',
+}
+
+/**
+ * The metrics sink one source's binlog reader writes to. The reader does not know which
+ * source it reads, so its series (binlog_paused, binlog_errors_total, …) get the `source`
+ * label here; without it a gauge such as binlog_paused of several sources in one process
+ * was one series that each reader overwrote.
+ */
+export function readerMetrics(sourceId: string, metrics: Metrics): Metrics {
+  return {
+    increment: (name, by, labels) => metrics.increment(name, by, { ...labels, source: sourceId }),
+    gauge: (name, value, labels) => metrics.gauge(name, value, { ...labels, source: sourceId }),
+  }
 }
