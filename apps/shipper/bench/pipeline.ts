@@ -11,14 +11,29 @@
 import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { createRequire } from 'node:module'
-import { generateKey } from '@sync/crypto-envelope'
+import { availableParallelism } from 'node:os'
+import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import type { OutMessage } from '@sync/delivery'
 import { silentLogger } from '@sync/service-kit'
-import { createTestDatabase, kafkaBrokers, kafkaMockControl, readStackEnv, uniqueName } from '@sync/test-kit'
+import {
+  createTestDatabase,
+  kafkaBrokers,
+  kafkaMockControl,
+  readStackEnv,
+  stackCpu,
+  stackCpuSince,
+  uniqueName,
+} from '@sync/test-kit'
 import { startShipper } from '../src/compose.ts'
 import { parseConfig } from '../src/config.ts'
 import { benchRules, cleanupDirs } from './bench-setup.ts'
-import { plainProduceLatency, plainProduceRate, sampleSize, zongjiLatency } from './raw-limits.ts'
+import {
+  type ProduceRate,
+  plainProduceLatency,
+  plainProduceRate,
+  sampleSize,
+  zongjiLatency,
+} from './raw-limits.ts'
 
 const bulkRows = Number(process.env.BENCH_ROWS ?? 200_000)
 const txnRows = Number(process.env.BENCH_TXN_ROWS ?? 20_000)
@@ -61,11 +76,19 @@ async function position(db: Db) {
   return { file: s!.File, pos: Number(s!.Position) }
 }
 
+interface Baseline {
+  rate: number
+  /** this process's CPU per row (zongji decoding) */
+  cpuPerRow: number
+  /** the stack's MariaDB's CPU per row (reading and sending the binlog), when local */
+  serverCpuPerRow?: number
+}
+
 async function zongjiBaseline(
   dbName: string,
   start: { file: string; pos: number },
   rows: number,
-): Promise<number> {
+): Promise<Baseline> {
   const mod = createRequire(import.meta.resolve('@sync/binlog-reader'))('@vlasky/zongji')
   const ZongJi = typeof mod === 'function' ? mod : (mod.default ?? mod.ZongJi)
   const z = new ZongJi({
@@ -75,6 +98,8 @@ async function zongjiBaseline(
     password: env.mysqlRepl.password,
   })
   let seen = 0
+  const stack0 = stackCpu()
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   await new Promise<void>((resolve, reject) => {
     z.on('error', reject)
@@ -91,8 +116,36 @@ async function zongjiBaseline(
     })
   })
   const ms = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  const stack = stackCpuSince(stack0)
   z.stop()
-  return (rows / ms) * 1000
+  return {
+    rate: (rows / ms) * 1000,
+    cpuPerRow: (cpu.user + cpu.system) / rows,
+    ...(stack ? { serverCpuPerRow: (stack.mysqlMs * 1000) / rows } : {}),
+  }
+}
+
+/**
+ * CPU µs per row of sealing plaintexts as long as the shipper's (recovered from the
+ * message values' length: hex of ciphertext and tag), with the package the shipper uses.
+ */
+function sealCost(sample: readonly OutMessage[]): number {
+  const cipher = createEnvelopeCipher({ key: generateKey(256) })
+  const plains = sample.map((m) => {
+    const hex = /"ciphertext":"([0-9a-f]*)"/.exec(m.value)?.[1] ?? ''
+    const n = Math.max(0, hex.length / 2 - 16)
+    return `{"row":"${'x'.repeat(Math.max(0, n - 10))}"}`
+  })
+  for (const p of plains) cipher.sealToBytes(p)
+  let best = Number.POSITIVE_INFINITY
+  for (let r = 0; r < 5; r++) {
+    const c0 = process.cpuUsage()
+    for (let k = 0; k < 4; k++) for (const p of plains) cipher.sealToBytes(p)
+    const c = process.cpuUsage(c0)
+    best = Math.min(best, (c.user + c.system) / (4 * plains.length))
+  }
+  return best
 }
 
 async function shipperRun(
@@ -184,15 +237,41 @@ async function compare(name: string, db: Db, start: { file: string; pos: number 
     const shipped = await profiled(label, () => throughput(db, start, rows, variant))
     const tag = variants.length > 1 ? ` [${JSON.stringify(variant)}]` : ''
     console.log(
-      `${name}${tag}: ${rows} rows; raw zongji ${Math.round(baseline)} rows/s; shipper ${Math.round(shipped.rate)} rows/s; ratio ${((shipped.rate / baseline) * 100).toFixed(0)}% (${shipped.batches} batches of ${Math.round(rows / shipped.batches)} messages on average; main thread busy ${(shipped.busy * 100).toFixed(0)}%; process CPU ${shipped.cpuPerRow.toFixed(1)} µs/row)`,
+      `${name}${tag}: ${rows} rows; raw zongji ${Math.round(baseline.rate)} rows/s; shipper ${Math.round(shipped.rate)} rows/s; ratio ${((shipped.rate / baseline.rate) * 100).toFixed(0)}% (${shipped.batches} batches of ${Math.round(rows / shipped.batches)} messages on average; main thread busy ${(shipped.busy * 100).toFixed(0)}%; process CPU ${shipped.cpuPerRow.toFixed(1)} µs/row)`,
     )
     // the other raw limit: Kafka itself, fed the shipper's own messages (same sizes)
     const produced = await plainProduceRate(shipped.sample, rows)
     const avgBytes = shipped.sample.reduce((n, m) => n + m.bytes, 0) / shipped.sample.length
     console.log(
-      `  plain kafkajs produce of the same messages (~${Math.round(avgBytes)} bytes each, acks=all, ${sampleSize.toLocaleString('en-US')}-message batches, one in flight): ${Math.round(produced)} rows/s; shipper at ${((shipped.rate / produced) * 100).toFixed(0)}% of it`,
+      `  plain kafkajs produce of the same messages (~${Math.round(avgBytes)} bytes each, acks=all, ${sampleSize.toLocaleString('en-US')}-message batches, one in flight): ${Math.round(produced.rate)} rows/s; shipper at ${((shipped.rate / produced.rate) * 100).toFixed(0)}% of it`,
     )
+    cpuBudget(baseline, produced, sealCost(shipped.sample))
   }
+}
+
+/**
+ * The ceiling the goal meets on this machine: the CPU a row costs in the parts no shipper can
+ * skip (zongji decoding it, MariaDB sending it, sealing it, kafkajs producing it, the broker
+ * storing it), spread perfectly over every core, with nothing else done (no rendering,
+ * mapping, JSON, checkpoints or garbage collection).
+ */
+function cpuBudget(baseline: Baseline, produced: ProduceRate, seal: number) {
+  const cores = availableParallelism()
+  const server = baseline.serverCpuPerRow
+  const broker = produced.brokerCpuPerMessage
+  const parts: Array<[string, number | undefined]> = [
+    ['zongji decode', baseline.cpuPerRow],
+    ['MariaDB sending the binlog', server],
+    ['seal', seal],
+    ['kafkajs produce', produced.cpuPerMessage],
+    ['broker', broker],
+  ]
+  const sum = parts.reduce((n, [, v]) => n + (v ?? 0), 0)
+  const ceiling = (cores * 1e6) / sum
+  const f = (x: number | undefined) => (x === undefined ? 'not measured (external)' : `${x.toFixed(1)} µs`)
+  console.log(
+    `  CPU per row in the parts no shipper can skip: ${parts.map(([k, v]) => `${k} ${f(v)}`).join(' + ')} = ${sum.toFixed(1)} µs; on ${cores} cores at most ${Math.round(ceiling)} rows/s = ${((ceiling / baseline.rate) * 100).toFixed(0)}% of raw zongji, with nothing else done and every core busy`,
+  )
 }
 
 async function latency(db: Db) {

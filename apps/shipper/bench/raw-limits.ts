@@ -5,7 +5,14 @@
 //     source commit → row event, and kafkajs' send → acknowledgement.
 import { createRequire } from 'node:module'
 import type { OutMessage } from '@sync/delivery'
-import { createTestKafka, kafkaMockControl, readStackEnv, uniqueName } from '@sync/test-kit'
+import {
+  createTestKafka,
+  kafkaMockControl,
+  readStackEnv,
+  stackCpu,
+  stackCpuSince,
+  uniqueName,
+} from '@sync/test-kit'
 import { Partitioners } from 'kafkajs'
 
 /** Up to this many of a run's messages are kept as the sample the plain producer replays. */
@@ -30,6 +37,14 @@ async function freshTopic(partitions: number): Promise<string> {
 
 const wire = (m: OutMessage) => ({ key: m.key, value: m.value, headers: m.headers })
 
+export interface ProduceRate {
+  rate: number
+  /** this process's CPU per message (kafkajs: grouping, encoding, framing, socket writes) */
+  cpuPerMessage: number
+  /** the stack's broker process's CPU per message, when the broker is the local mock */
+  brokerCpuPerMessage?: number
+}
+
 /**
  * Rows/s of a plain kafkajs producer sending `rows` messages, cycled from `sample` (same
  * keys, values and headers, so the same sizes), in sequential `batch`-message requests with
@@ -40,7 +55,7 @@ export async function plainProduceRate(
   rows: number,
   batch = sampleSize,
   partitions = 8,
-): Promise<number> {
+): Promise<ProduceRate> {
   if (sample.length === 0) throw new Error('plainProduceRate: no sample messages')
   const topic = await freshTopic(partitions)
   const batches: Array<Array<ReturnType<typeof wire>>> = []
@@ -51,9 +66,18 @@ export async function plainProduceRate(
   }
   const producer = await connectProducer()
   try {
+    const stack0 = stackCpu()
+    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     for (const messages of batches) await producer.send({ topic, acks: -1, messages })
-    return (rows / (performance.now() - t0)) * 1000
+    const ms = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    const stack = stackCpuSince(stack0)
+    return {
+      rate: (rows / ms) * 1000,
+      cpuPerMessage: (cpu.user + cpu.system) / rows,
+      ...(stack ? { brokerCpuPerMessage: (stack.kafkaMs * 1000) / rows } : {}),
+    }
   } finally {
     await producer.disconnect()
   }

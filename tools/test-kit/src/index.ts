@@ -12,4 +12,5 @@ export {
 export { connectMysql, createTestDatabase, mysqlOptions, runSqlWorkload, type TestDatabase } from './mysql.ts'
 export { uniqueName } from './names.ts'
 export { probeStack, type StackProbe } from './probe.ts'
+export { type StackCpu, stackCpu, stackCpuSince } from './stack-cpu.ts'
 export { type WaitForOptions, waitFor } from './wait.ts'
