@@ -6,10 +6,8 @@
 // Order is unchanged: a source has one batch in flight, and the worker handles batches in
 // the order it receives them.
 
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerEntry } from '@sync/service-kit'
 import type { OutMessage } from './delivery-loop.ts'
 import { DeliveryError } from './errors.ts'
 import { createKafkaProducer, type KafkaProducer, type TopicBatch } from './kafka-producer.ts'
@@ -85,30 +83,10 @@ export function createKafkaSender({ settings, log, now }: KafkaSenderOptions): K
   }
 }
 
-const here = import.meta.url
-const fromSources = here.endsWith('.ts')
-
-/**
- * The worker's entry. Run from sources (tsx, vitest), the worker first registers the
- * TypeScript loader itself: Node 20 does not carry module hooks over to worker threads.
- */
-function workerEntry(): { entry: string | URL; eval: boolean } {
-  if (!fromSources) return { entry: new URL('./kafka-worker.js', here), eval: false }
-  // tsx's ESM entry ("tsx/esm/api", import condition); vitest has no import.meta.resolve
-  const tsx =
-    typeof import.meta.resolve === 'function'
-      ? import.meta.resolve('tsx/esm/api')
-      : pathToFileURL(
-          join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-        ).href
-  const worker = new URL('./kafka-worker.ts', here).href
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}) })`
-  return { entry: code, eval: true }
-}
-
 /** The producer on a worker thread; respawned at the next send if the worker dies. */
 function createWorkerProducer(settings: KafkaSettings): KafkaProducer {
-  const { entry, eval: isEval } = workerEntry()
+  // from sources the worker registers tsx itself (Node 20 does not carry module hooks over)
+  const { entry, eval: isEval } = workerEntry(import.meta.url, 'kafka-worker')
   const pending = new Map<number, { resolve(): void; reject(err: Error): void }>()
   let worker: Worker | undefined
   let onClosed: (() => void) | undefined

@@ -11,10 +11,9 @@
 //
 // A worker that dies fails the calls in flight; the next call starts a new one.
 
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerEntry } from '@sync/service-kit'
 import { optionError } from './errors.ts'
 import type { SinkMessage, SnapshotSink } from './types.ts'
 
@@ -100,26 +99,6 @@ export function unpackBatch(b: Extract<ToSinkWorker, { type: 'send' }>): SinkMes
   return out
 }
 
-const here = import.meta.url
-const fromSources = here.endsWith('.ts')
-
-/**
- * The worker's entry. Run from sources (tsx, vitest), the worker first registers the
- * TypeScript loader: Node 20 does not carry module hooks over to worker threads.
- */
-function workerEntry(): { entry: string | URL; eval: boolean } {
-  if (!fromSources) return { entry: new URL('./worker-sink-entry.js', here), eval: false }
-  const tsx =
-    typeof import.meta.resolve === 'function'
-      ? import.meta.resolve('tsx/esm/api')
-      : pathToFileURL(
-          join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-        ).href
-  const entry = new URL('./worker-sink-entry.ts', here).href
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
-  return { entry: code, eval: true }
-}
-
 export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
   if (typeof options !== 'object' || options === null) throw optionError('options', 'an object', options)
   for (const key of Object.keys(options)) {
@@ -131,7 +110,8 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
   }
   const moduleUrl =
     module instanceof URL ? module.href : module.startsWith('file:') ? module : pathToFileURL(module).href
-  const { entry, eval: isEval } = workerEntry()
+  // from sources the worker registers tsx itself (Node 20 does not carry module hooks over)
+  const { entry, eval: isEval } = workerEntry(import.meta.url, 'worker-sink-entry')
   const pending = new Map<number, { resolve(value: number | undefined): void; reject(err: Error): void }>()
   let worker: Worker | undefined
   let onClosed: (() => void) | undefined
