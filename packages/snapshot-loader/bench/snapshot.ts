@@ -16,9 +16,17 @@
 
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { createTableMatcher, parseRuleSet } from '@sync/table-matcher'
-import { connectMysql, kafkaBrokers, kafkaMockControl, mysqlOptions, uniqueName } from '@sync/test-kit'
+import {
+  connectMysql,
+  kafkaBrokers,
+  kafkaMockControl,
+  mysqlOptions,
+  stackCpu,
+  stackCpuSince,
+  uniqueName,
+} from '@sync/test-kit'
 import mysql from 'mysql2'
-import { createSnapshotLoader, createWorkerSink } from '../src/index.ts'
+import { createSnapshotLoader, createWorkerSink, type SinkMessage } from '../src/index.ts'
 import { createSink } from './kafka-sink.ts'
 
 const rows = Number(process.env.BENCH_ROWS ?? 2_000_000)
@@ -58,9 +66,13 @@ try {
     dateStrings: true,
   })
   t0 = performance.now()
+  const readCpu0 = process.cpuUsage()
+  const readStack0 = stackCpu()
   let n = 0
   for await (const _ of plain.query(`SELECT * FROM \`${db}\`.orders`).stream({ highWaterMark: 2000 })) n++
   const baselineSeconds = (performance.now() - t0) / 1000
+  const readCpu = process.cpuUsage(readCpu0)
+  const readServer = stackCpuSince(readStack0)
   plain.destroy()
   const baselineRate = n / baselineSeconds
   const rssAfterBaseline = peakRss
@@ -83,6 +95,9 @@ try {
   // kafkajs on the loader's thread, then on a worker thread (createWorkerSink)
   const placements = (process.env.BENCH_SINK ?? 'none,thread,worker').split(',')
   const sinkOptions = { brokers: kafkaBrokers() }
+  // the first messages the loader sends (into the 'none' sink), replayed by a plain producer
+  const sample: SinkMessage[] = []
+  let loaderCpuPerRow: number | undefined
   for (const placement of placements) {
     const topic = uniqueName('snapbench_batch')
     const control = kafkaMockControl()
@@ -92,7 +107,13 @@ try {
       placement === 'worker'
         ? createWorkerSink({ module: new URL('./kafka-sink.ts', import.meta.url), options: sinkOptions })
         : placement === 'none'
-          ? { send: async () => {}, partitionCount: async () => 4, close: async () => {} }
+          ? {
+              send: async (_topic: string, messages: readonly SinkMessage[]) => {
+                for (const m of messages) if (sample.length < 5000) sample.push(m)
+              },
+              partitionCount: async () => 4,
+              close: async () => {},
+            }
           : await createSink(sinkOptions)
     const rule = {
       version: 2,
@@ -123,6 +144,7 @@ try {
     await sink.close()
     const loaded = report.targets[0]?.rows ?? 0
     const rate = loaded / loaderSeconds
+    if (placement === 'none') loaderCpuPerRow = (cpu.user + cpu.system) / loaded
     const label = {
       worker: 'loader, kafkajs on worker:',
       thread: 'loader, kafkajs on thread:',
@@ -134,8 +156,83 @@ try {
         `CPU ${((cpu.user + cpu.system) / loaded).toFixed(1)} µs per row, loader thread busy ${(busy * 100).toFixed(0)}%, load average ${load()}`,
     )
   }
+
+  // The ceiling on this machine: the CPU a row costs in the parts no loader can skip (mysql2
+  // reading it, MariaDB serving it, sealing it, kafkajs producing it, the broker storing it),
+  // spread perfectly over every core, with nothing else done (no rendering, mapping or JSON)
+  if (sample.length > 0) {
+    const produced = await plainProduce(sample, Math.min(rows, 200_000))
+    const seal = sealCost(sample)
+    const parts: Array<[string, number | undefined]> = [
+      ['mysql2 read', (readCpu.user + readCpu.system) / n],
+      ['MariaDB serving it', readServer ? (readServer.mysqlMs * 1000) / n : undefined],
+      ['seal', seal],
+      ['kafkajs produce', produced.cpuPerMessage],
+      ['broker', produced.brokerCpuPerMessage],
+    ]
+    const sum = parts.reduce((t, [, v]) => t + (v ?? 0), 0)
+    const cores = os.availableParallelism()
+    const f = (x: number | undefined) => (x === undefined ? 'not measured (external)' : `${x.toFixed(1)} µs`)
+    console.log(
+      `plain kafkajs produce of the loader's messages (${sample.length} cycled, 5,000-message sends, acks=all): ${Math.round(produced.rate)} rows/s`,
+    )
+    console.log(
+      `CPU per row in the parts no loader can skip: ${parts.map(([k, v]) => `${k} ${f(v)}`).join(' + ')} = ${sum.toFixed(1)} µs; ` +
+        `on ${cores} cores at most ${Math.round((cores * 1e6) / sum)} rows/s with nothing else done and every core busy` +
+        (loaderCpuPerRow === undefined
+          ? ''
+          : `; with the loader's own work (read, render, map, seal, JSON: ${loaderCpuPerRow.toFixed(1)} µs) instead of read + seal: at most ${Math.round((cores * 1e6) / (sum - parts[0]![1]! - seal + loaderCpuPerRow))} rows/s`),
+    )
+  }
 } finally {
   clearInterval(sampler)
   await admin.query(`DROP DATABASE IF EXISTS \`${db}\``)
   await admin.end()
+}
+
+/** A plain kafkajs producer sending `count` messages cycled from `sample`: rows/s and CPU. */
+async function plainProduce(sample: readonly SinkMessage[], count: number) {
+  const topic = uniqueName('snapbench_plain')
+  await kafkaMockControl()?.createTopic(topic, 4, 1)
+  const sink = await createSink({ brokers: kafkaBrokers() })
+  try {
+    const batches: SinkMessage[][] = []
+    for (let i = 0; i < count; i += 5000) {
+      batches.push(
+        Array.from({ length: Math.min(5000, count - i) }, (_, j) => sample[(i + j) % sample.length]!),
+      )
+    }
+    const stack0 = stackCpu()
+    const cpu0 = process.cpuUsage()
+    const t0 = performance.now()
+    for (const b of batches) await sink.send(topic, b)
+    const ms = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    const stack = stackCpuSince(stack0)
+    return {
+      rate: (count / ms) * 1000,
+      cpuPerMessage: (cpu.user + cpu.system) / count,
+      brokerCpuPerMessage: stack ? (stack.kafkaMs * 1000) / count : undefined,
+    }
+  } finally {
+    await sink.close()
+  }
+}
+
+/** CPU µs per seal of plaintexts as long as the sample's (from the value's ciphertext hex). */
+function sealCost(sample: readonly SinkMessage[]): number {
+  const cipher = createEnvelopeCipher({ key: generateKey(256) })
+  const plains = sample.map((m) => {
+    const hex = /"ciphertext":"([0-9a-fA-F]*)"/.exec(m.value)?.[1] ?? ''
+    const bytes = Math.max(0, hex.length / 2 - 16)
+    return `{"row":"${'x'.repeat(Math.max(0, bytes - 10))}"}`
+  })
+  let best = Number.POSITIVE_INFINITY
+  for (let r = 0; r < 5; r++) {
+    const c0 = process.cpuUsage()
+    for (let k = 0; k < 4; k++) for (const p of plains) cipher.sealToBytes(p)
+    const c = process.cpuUsage(c0)
+    best = Math.min(best, (c.user + c.system) / (4 * plains.length))
+  }
+  return best
 }
