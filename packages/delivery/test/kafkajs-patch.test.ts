@@ -30,6 +30,17 @@ const Decoder = require(`${base}protocol/decoder.js`) as new (
   readVarInt(): number
   readBytes(n: number): Buffer
 }
+const { RecordBatch } = require(`${base}protocol/recordBatch/v0/index.js`) as {
+  RecordBatch: (o: object) => Promise<Enc>
+}
+const decodeBatch = require(`${base}protocol/recordBatch/v0/decoder.js`) as (d: unknown) => Promise<{
+  records: Array<{
+    key: Buffer | null
+    value: Buffer | null
+    offset: string
+    headers: Record<string, Buffer>
+  }>
+}>
 
 /** kafkajs 2.2.4's grouping as published (a reduce that copies the partition's array). */
 interface GroupInput {
@@ -76,6 +87,15 @@ const cases: Array<[string, object]> = [
     'a lone surrogate (written as U+FFFD by both)',
     { key: '\ud800k', value: 'v\udfff', headers: { h: 'x\ud800' } },
   ],
+  [
+    "short strings at the ASCII fast path's edges (64 and 65 characters, non-ASCII last)",
+    {
+      key: 'k'.repeat(64),
+      value: 'v'.repeat(65),
+      headers: { ['h'.repeat(64)]: `${'a'.repeat(63)}é`, ['i'.repeat(65)]: `${'b'.repeat(63)}\u007f`, e: '' },
+    },
+  ],
+  ['a header value of one non-ASCII character', { key: '中', value: '😀', headers: { h: 'é', '': 'x' } }],
   ['a repeated header', { offsetDelta: 3, key: 'k', value: 'v', headers: { h: ['a', 'b', 'c'] } }],
   [
     'long values (multi-byte varints)',
@@ -127,6 +147,34 @@ describe('kafkajs patch', () => {
     expect(Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k, String(v)]))).toEqual(
       contractHeaders,
     )
+  })
+
+  it('writes a record batch (encoders sized up front) that kafkajs decodes, with a valid CRC-32C', async () => {
+    const inputs = Array.from({ length: 300 }, (_, i) => ({
+      offsetDelta: i,
+      timestampDelta: i,
+      key: `{"id":${i}}`,
+      value: i % 7 === 0 ? 'é中😀'.repeat(i) : 'x'.repeat(i * 11),
+      headers: { ...contractHeaders, 'sync-binlog-pos': String(1000 + i) },
+    }))
+    const bytes = (
+      await RecordBatch({
+        records: inputs.map((r) => record(r)),
+        firstTimestamp: 1,
+        maxTimestamp: 300,
+        lastOffsetDelta: 299,
+      })
+    ).buffer
+    // FirstOffset int64, Length int32, PartitionLeaderEpoch int32, Magic int8, CRC uint32, then the CRC'd part
+    expect(bytes.readInt32BE(8)).toBe(bytes.length - 12)
+    expect(bytes.readUInt32BE(17)).toBe(crc32C.crc32CStock(bytes.subarray(21)))
+    const out = await decodeBatch(new Decoder(bytes))
+    expect(out.records).toHaveLength(inputs.length)
+    out.records.forEach((r, i) => {
+      expect(String(r.key)).toBe(inputs[i]!.key)
+      expect(String(r.value)).toBe(inputs[i]!.value)
+      expect(String(r.headers['sync-binlog-pos'])).toBe(String(1000 + i))
+    })
   })
 
   it('groups messages per partition in order, like kafkajs 2.2.4', () => {
