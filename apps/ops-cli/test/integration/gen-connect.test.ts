@@ -1,13 +1,11 @@
 // The connector files gen writes are what `connect create` and `connect update` send: gen runs
 // against the stack's MariaDB, connect against a local server playing the Kafka Connect REST API.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createTestDatabase } from '@sync/test-kit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeConnect, startFakeConnect } from '../fixtures/fake-connect.ts'
+import { genTable } from '../helpers/gen.ts'
 import { runOps } from '../helpers/run.ts'
-import { sourceEnv } from '../helpers/stack.ts'
 
 let fake: FakeConnect
 beforeEach(async () => {
@@ -17,27 +15,13 @@ afterEach(() => fake.stop())
 
 describe('connect with the files gen writes', () => {
   it('creates the stream and batch connectors from them and updates one with its own file', async () => {
-    const db = await createTestDatabase('gconn')
-    await db.query(
-      'CREATE TABLE orders (Id BIGINT NOT NULL PRIMARY KEY, orderNo VARCHAR(20), createdAt DATETIME)',
-    )
-    const out = mkdtempSync(join(tmpdir(), 'ops-gen-connect-'))
-    const gen = await runOps(
-      [
-        'gen',
-        '--database',
-        db.name,
-        '--table',
-        'orders',
-        '--only',
-        'connect-stream,connect-batch',
-        '--out',
-        out,
-      ],
-      { env: sourceEnv() },
-    )
-    expect(gen.stderr).toBe('')
-    expect(gen.code).toBe(0)
+    const gen = await genTable({
+      database: 'gconn',
+      ddl: 'CREATE TABLE orders (Id BIGINT NOT NULL PRIMARY KEY, orderNo VARCHAR(20), createdAt DATETIME)',
+      table: 'orders',
+      args: ['--only', 'connect-stream,connect-batch'],
+    })
+    const { out } = gen
     const streamFile = join(out, 'sync_stream.ods_orders-connect.json')
     const batchFile = join(out, 'sync_batch.orders_connect.json')
     expect(gen.stdout).toBe(`${batchFile}\n${streamFile}\n`)

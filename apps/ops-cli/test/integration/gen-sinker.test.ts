@@ -8,8 +8,7 @@ import { startStarRocksEmulator } from '@sync/starrocks-emulator'
 import { createTestDatabase, mysqlOptions, registerCleanup } from '@sync/test-kit'
 import { buildConfig } from 'sinker/src/config.ts'
 import { describe, expect, it } from 'vitest'
-import { runOps } from '../helpers/run.ts'
-import { sourceEnv } from '../helpers/stack.ts'
+import { genTable, runGen } from '../helpers/gen.ts'
 
 interface Fragment {
   kafka: { topics: string[] }
@@ -47,29 +46,13 @@ async function targetColumns(ddl: string): Promise<string[]> {
 
 describe("gen's sinker settings", () => {
   it('for one table: the stream and snapshot batch topics and the DDL table columns, accepted by the sinker', async () => {
-    const db = await createTestDatabase('gsink')
-    await db.query(
-      'CREATE TABLE orderLines (OrderId BIGINT NOT NULL, LineNo INT NOT NULL, skuCode VARCHAR(32), Qty INT, PRIMARY KEY (OrderId, LineNo))',
-    )
-    const out = mkdtempSync(join(tmpdir(), 'ops-gen-sinker-'))
-    const r = await runOps(
-      [
-        'gen',
-        '--database',
-        db.name,
-        '--table',
-        'orderLines',
-        '--snake',
-        'modern',
-        '--only',
-        'ddl,sinker',
-        '--out',
-        out,
-      ],
-      { env: sourceEnv() },
-    )
-    expect(r.stderr).toBe('')
-    expect(r.code).toBe(0)
+    const r = await genTable({
+      database: 'gsink',
+      ddl: 'CREATE TABLE orderLines (OrderId BIGINT NOT NULL, LineNo INT NOT NULL, skuCode VARCHAR(32), Qty INT, PRIMARY KEY (OrderId, LineNo))',
+      table: 'orderLines',
+      args: ['--snake', 'modern', '--only', 'ddl,sinker'],
+    })
+    const { out } = r
     // the default names: ods_<table>, stream topic sync_stream.<target>, snapshot batch topic <stream>_batch
     expect(r.stdout).toBe(
       `${join(out, 'ods_orderLines_create_table.sql')}\n${join(out, 'ods_orderLines.sinker.json')}\n`,
@@ -121,9 +104,7 @@ describe("gen's sinker settings", () => {
         primary_key: { compose: 'table' },
       }),
     )
-    const r = await runOps(['gen', '--rules', rules, '--database', src.name, '--only', 'sinker', '--json'], {
-      env: sourceEnv(),
-    })
+    const r = await runGen(['--rules', rules, '--database', src.name, '--only', 'sinker', '--json'])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const files = r.json<{ files: Array<{ file: string; kind: string; content: string }> }>().files
@@ -142,23 +123,23 @@ describe("gen's sinker settings", () => {
   })
 
   it('names a snapshot batch topic with --batch-topic-suffix, as snapshot does', async () => {
-    const db = await createTestDatabase('gsuffix')
-    await db.query('CREATE TABLE t (id INT NOT NULL PRIMARY KEY)')
-    const r = await runOps(
-      [
-        'gen',
-        '--database',
-        db.name,
-        '--table',
-        't',
+    const r = await genTable({
+      database: 'gsuffix',
+      ddl: 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY)',
+      table: 't',
+      args: [
         '--target',
         'ods_t',
         '--stream-topic',
         'cdc.ods_t',
-      ].concat(['--batch-topic-suffix', '.snap', '--only', 'sinker', '--json']),
-      { env: sourceEnv() },
-    )
-    expect(r.code).toBe(0)
+        '--batch-topic-suffix',
+        '.snap',
+        '--only',
+        'sinker',
+        '--json',
+      ],
+      out: false,
+    })
     const fragment = JSON.parse(r.json<{ files: Array<{ content: string }> }>().files[0]!.content) as Fragment
     expect(fragment.kafka.topics).toEqual(['cdc.ods_t', 'cdc.ods_t.snap'])
   })
