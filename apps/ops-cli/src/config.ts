@@ -8,7 +8,11 @@ import type { KafkaClientOptions, MysqlTlsOptions } from '@sync/ops-kit'
 import {
   isSecretRef,
   type KafkaSaslMechanism,
+  type KafkaTlsField,
   kafkaSaslMechanisms,
+  kafkaTlsWarning,
+  parseKafkaTls,
+  resolveKafkaTls,
   resolveSecret,
   type SecretRef,
 } from '@sync/service-kit'
@@ -167,6 +171,55 @@ export function kafkaBrokers(s: Settings, required = true): string[] {
   return brokers
 }
 
+/** The environment variables that set (or override) a field of the file's `kafka.ssl` object. */
+export const kafkaTlsEnv = {
+  caFile: 'KAFKA_SSL_CA_FILE',
+  certFile: 'KAFKA_SSL_CERT_FILE',
+  keyFile: 'KAFKA_SSL_KEY_FILE',
+  passphrase: 'KAFKA_SSL_KEY_PASSPHRASE',
+  servername: 'KAFKA_SSL_SERVERNAME',
+  rejectUnauthorized: 'KAFKA_SSL_REJECT_UNAUTHORIZED',
+} as const satisfies Record<KafkaTlsField, string>
+
+/**
+ * TLS to Kafka: off, on with the system CAs (--kafka-ssl, KAFKA_SSL or `kafka.ssl: true`), or
+ * the file's `kafka.ssl` object with each field overridden by its KAFKA_SSL_* variable (any of
+ * them turns TLS on unless KAFKA_SSL=false). The files and the passphrase are read here;
+ * errors name the variable or the field and the path, never a content.
+ */
+function kafkaTls(s: Settings): KafkaClientOptions['ssl'] {
+  const fromFile = s.file.kafka?.ssl
+  const merged: Record<string, unknown> = typeof fromFile === 'object' ? { ...fromFile } : {}
+  const names: Partial<Record<KafkaTlsField, string>> = {}
+  for (const [key, envName] of Object.entries(kafkaTlsEnv) as Array<[KafkaTlsField, string]>) {
+    const raw = s.env[envName]
+    if (raw === undefined || raw === '') continue
+    names[key] = envName
+    if (key === 'passphrase') merged.passphrase = { env: envName }
+    else if (key !== 'rejectUnauthorized') merged[key] = raw
+    else if (/^(true|1|yes)$/i.test(raw)) merged.rejectUnauthorized = true
+    else if (/^(false|0|no)$/i.test(raw)) merged.rejectUnauthorized = false
+    else throw new CliError('OPS_CONFIG', `${envName} must be true or false, received ${JSON.stringify(raw)}`)
+  }
+  const detailed = typeof fromFile === 'object' || Object.keys(names).length > 0
+  const on = flag(
+    s,
+    'kafka-ssl',
+    'KAFKA_SSL',
+    typeof fromFile === 'boolean' ? fromFile || detailed : detailed,
+  )
+  if (!on) return undefined
+  if (!detailed) return true
+  const errors: string[] = []
+  const parsed = parseKafkaTls(merged, 'kafka.ssl', errors, names)
+  const tls = resolveKafkaTls(parsed, { env: s.env, names })
+  errors.push(...tls.errors)
+  if (errors.length > 0) throw new CliError('OPS_CONFIG', errors.join('; '))
+  const warning = kafkaTlsWarning(tls.ssl, names.rejectUnauthorized ?? 'kafka.ssl.rejectUnauthorized')
+  if (warning) process.emitWarning(warning, { code: 'SYNC_KAFKA_TLS_UNVERIFIED' })
+  return tls.ssl
+}
+
 /**
  * The Kafka client settings of the CLI's Kafka commands (snapshot, lag, doctor): the shipper's
  * `kafka` section (brokers, clientId, ssl, sasl, timeouts; parsed by service-kit's
@@ -175,7 +228,7 @@ export function kafkaBrokers(s: Settings, required = true): string[] {
 export function kafkaClientOptions(s: Settings): KafkaClientOptions {
   const f = s.file.kafka ?? {}
   const brokers = kafkaBrokers(s)
-  const ssl = flag(s, 'kafka-ssl', 'KAFKA_SSL', f.ssl)
+  const ssl = kafkaTls(s)
   const username = str(s.values, 'kafka-sasl-username') ?? s.env.KAFKA_SASL_USERNAME ?? f.sasl?.username
   const rawMechanism =
     str(s.values, 'kafka-sasl-mechanism') ?? s.env.KAFKA_SASL_MECHANISM ?? f.sasl?.mechanism

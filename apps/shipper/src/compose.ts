@@ -23,6 +23,7 @@ import {
   createMetricsRegistry,
   createMetricsSink,
   type HealthReport,
+  kafkaTlsWarning,
   type Logger,
   type MetricsRegistry,
   startOpsServer,
@@ -66,6 +67,8 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
   const log = deps.log
   const registry = deps.registry ?? createMetricsRegistry({ prefix: 'sync_' })
   const metrics = createMetricsSink(registry, metricHelp)
+  const insecureTls = kafkaTlsWarning(config.kafka.ssl)
+  if (insecureTls) log.warn(insecureTls)
 
   const pools = new Map(config.sources.map((s) => [s.id, sourcePool(s)]))
   const closePools = () => Promise.all([...pools.values()].map((p) => p.end().catch(() => {})))

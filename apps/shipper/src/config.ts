@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { KafkaSettings } from '@sync/delivery'
-import { resolveSecret, type SecretRef } from '@sync/service-kit'
+import { parseKafkaTls, resolveKafkaTls, resolveSecret, type SecretRef } from '@sync/service-kit'
 import { FieldErrors, Fields, isObj } from './config-fields.ts'
 
 export type StartSpec = 'now' | { file: string; pos: number } | { gtid: string }
@@ -178,10 +178,19 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: strin
       const password = secret(sasl, 'password')
       if (username !== undefined && password !== undefined) saslOut = { mechanism, username, password }
     }
+    let ssl: KafkaSettings['ssl'] = false
+    if (k.value.ssl !== undefined) {
+      const parsed = parseKafkaTls(k.value.ssl, 'kafka.ssl', errors.list)
+      // files are read here, at start: a missing CA fails the start, not every connection
+      const tls = resolveKafkaTls(parsed, { field: 'kafka.ssl', env, baseDir })
+      for (const e of tls.errors) errors.raw(e)
+      secrets.push(...tls.secrets)
+      ssl = tls.ssl
+    }
     kafka = {
       brokers: brokers ?? [],
       clientId: k.string('clientId', 'sync-shipper')!,
-      ssl: k.boolean('ssl', false),
+      ssl,
       ...(saslOut ? { sasl: saslOut } : {}),
       compression: k.oneOf('compression', ['none', 'gzip'] as const, 'none'),
       idempotent: k.boolean('idempotent', false),

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { makeTlsFiles } from '@sync/test-kit'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { loadConfig, parseConfig } from '../src/config.ts'
 
 const key = 'ab'.repeat(32)
@@ -159,5 +160,58 @@ describe('shipper config', () => {
     expect(bad.ok ? '' : bad.errors[0]).toMatch(/is not valid JSON/)
     const unknown = loadConfig(['--verbose'], env, d)
     expect(unknown.ok ? '' : unknown.errors[0]).toContain('unknown argument "--verbose"')
+  })
+})
+
+describe('shipper config: kafka.ssl', () => {
+  const tls = makeTlsFiles()
+  afterAll(() => tls.remove())
+
+  it('reads the private CA, the client certificate and key (relative to the file) and the passphrase', () => {
+    const raw = valid()
+    ;(raw.kafka as Record<string, unknown>).ssl = {
+      caFile: 'test-ca.pem',
+      certFile: 'client.pem',
+      keyFile: 'client.key',
+      passphrase: { env: 'KAFKA_KEY_PASS' },
+    }
+    const r = parseConfig(raw, { ...env, KAFKA_KEY_PASS: tls.passphrase }, tls.dir)
+    if (!r.ok) throw new Error(r.errors.join('\n'))
+    const ssl = r.config.kafka.ssl as Record<string, unknown>
+    expect(Object.keys(ssl).sort()).toEqual(['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized'])
+    expect(ssl.rejectUnauthorized).toBe(true)
+    expect(String(ssl.ca)).toMatch(/^-----BEGIN CERTIFICATE-----/)
+    // the key and its passphrase are blanked from the logs like every other secret
+    expect(r.config.secrets).toEqual(expect.arrayContaining([tls.passphrase, ssl.key]))
+    expect(Object.isFrozen(ssl)).toBe(true)
+  })
+
+  it('names the field and the path of a missing file, and a bad field, never the passphrase', () => {
+    const raw = valid()
+    ;(raw.kafka as Record<string, unknown>).ssl = {
+      caFile: 'no-such-ca.pem',
+      certFile: tls.clientCert,
+      keyFile: tls.clientKey,
+      passphrase: 'literal-passphrase-not-shown',
+    }
+    const r = parseConfig(raw, env, tls.dir)
+    expect(r.ok).toBe(false)
+    const errors = r.ok ? [] : r.errors
+    expect(errors).toEqual([`kafka.ssl.caFile: cannot read ${join(tls.dir, 'no-such-ca.pem')}: ENOENT`])
+    ;(raw.kafka as Record<string, unknown>).ssl = { caFile: tls.ca, verify: false }
+    const bad = parseConfig(raw, env, tls.dir)
+    expect(bad.ok ? [] : bad.errors).toEqual([
+      'unknown field kafka.ssl.verify (known: caFile, certFile, keyFile, passphrase, servername, rejectUnauthorized)',
+    ])
+    ;(raw.kafka as Record<string, unknown>).ssl = {
+      certFile: tls.clientCert,
+      keyFile: tls.clientKey,
+      passphrase: 'wrong-passphrase-not-shown',
+    }
+    const wrong = parseConfig(raw, env, tls.dir)
+    const text = wrong.ok ? '' : wrong.errors.join('\n')
+    expect(text).toMatch(/^kafka\.ssl: the TLS files cannot be used together/)
+    expect(text).not.toContain('wrong-passphrase-not-shown')
+    expect(text).not.toContain('literal-passphrase-not-shown')
   })
 })

@@ -1,5 +1,6 @@
 // A quiet kafkajs client for operations: short timeouts and retries (an unreachable cluster
 // fails in seconds, not minutes), TLS and SASL as the shipper's `kafka` settings have them.
+import type { ConnectionOptions } from 'node:tls'
 import { type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs'
 
 export interface KafkaSaslOptions {
@@ -11,8 +12,12 @@ export interface KafkaSaslOptions {
 export interface KafkaClientOptions {
   brokers: readonly string[]
   clientId?: string
-  /** TLS to the brokers, verifying their certificates. */
-  ssl?: boolean
+  /**
+   * TLS to the brokers: `true` verifies them against the system CAs; TLS options (a private
+   * CA, a client certificate, as service-kit's resolveKafkaTls makes them) go to kafkajs as
+   * they are.
+   */
+  ssl?: boolean | ConnectionOptions
   sasl?: KafkaSaslOptions
   connectionTimeoutMs?: number
   requestTimeoutMs?: number
@@ -37,7 +42,11 @@ export function kafkaConfig(options: KafkaClientOptions): KafkaConfig {
     connectionTimeout: options.connectionTimeoutMs ?? defaultKafkaClientOptions.connectionTimeoutMs,
     requestTimeout: options.requestTimeoutMs ?? defaultKafkaClientOptions.requestTimeoutMs,
     retry: retries <= 2 ? { retries, initialRetryTime: 200, maxRetryTime: 1_000 } : { retries },
-    ...(options.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
+    ...(options.ssl === true
+      ? { ssl: { rejectUnauthorized: true } }
+      : options.ssl
+        ? { ssl: options.ssl }
+        : {}),
     ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
   }
 }

@@ -53,7 +53,7 @@ describe('parseKafkaSection', () => {
     )
     expect(r.errors).toEqual([
       'kafka.brokers must be a non-empty array of "host:port" strings, received ["k:1",""]',
-      'kafka.ssl must be true or false, received "yes"',
+      'kafka.ssl must be true, false or an object (caFile, certFile, keyFile, passphrase, servername, rejectUnauthorized), received "yes"',
       'kafka.sasl.mechanism must be one of plain, scram-sha-256, scram-sha-512, received "gssapi"',
       'kafka.sasl.username must be a non-empty string, received ""',
       'kafka.sasl.password must be a string, { "env": NAME } or { "file": PATH }',

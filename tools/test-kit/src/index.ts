@@ -13,4 +13,5 @@ export { connectMysql, createTestDatabase, mysqlOptions, runSqlWorkload, type Te
 export { uniqueName } from './names.ts'
 export { probeStack, type StackProbe } from './probe.ts'
 export { type StackCpu, stackCpu, stackCpuSince } from './stack-cpu.ts'
+export { makeTlsFiles, startTlsListener, type TlsConnectionSeen, type TlsFiles } from './tls.ts'
 export { type WaitForOptions, waitFor } from './wait.ts'

@@ -1,9 +1,10 @@
 // The Kafka section of the CLI's configuration: the shipper's `kafka` shape from the file,
 // overridden by env and flags; secrets from env or file, never in an error.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { makeTlsFiles } from '@sync/test-kit'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { FlagValues } from '../../src/cli/command.ts'
 import { kafkaClientOptions, loadSettings, mysqlEndpoint } from '../../src/config.ts'
 import type { CliError } from '../../src/errors.ts'
@@ -83,7 +84,7 @@ describe('kafka settings', () => {
       mysql: { ssl: 1 },
     })
     expect(errors).toEqual([
-      'kafka.ssl must be true or false, received "yes"',
+      'kafka.ssl must be true, false or an object (caFile, certFile, keyFile, passphrase, servername, rejectUnauthorized), received "yes"',
       'kafka.sasl.mechanism must be one of plain, scram-sha-256, scram-sha-512, received "gssapi"',
       'kafka.sasl.username must be a non-empty string, received ""',
       'kafka.sasl.password must be a string, { "env": NAME } or { "file": PATH }',
@@ -133,6 +134,104 @@ describe('kafka settings', () => {
     expect(missing.code).toBe('OPS_CONFIG')
     expect(missing.message).toContain('--kafka-sasl-password-file')
     expect(missing.message).not.toContain('not-this-one')
+  })
+})
+
+describe('Kafka TLS with a private CA and a client certificate', () => {
+  const tls = makeTlsFiles()
+  afterAll(() => tls.remove())
+
+  it('reads the files named in the config file, the passphrase from a file', () => {
+    const passFile = file('key-pass', `${tls.passphrase}\n`)
+    const s = settings({
+      kafka: {
+        brokers: ['k1:9093'],
+        ssl: {
+          caFile: tls.ca,
+          certFile: tls.clientCert,
+          keyFile: tls.clientKey,
+          passphrase: { file: passFile },
+          servername: 'kafka.internal',
+        },
+      },
+    })
+    const ssl = kafkaClientOptions(s).ssl as Record<string, unknown>
+    expect(ssl).toEqual({
+      rejectUnauthorized: true,
+      ca: readFileSync(tls.ca, 'utf8'),
+      cert: readFileSync(tls.clientCert, 'utf8'),
+      key: readFileSync(tls.clientKey, 'utf8'),
+      passphrase: tls.passphrase,
+      servername: 'kafka.internal',
+    })
+  })
+
+  it('lets KAFKA_SSL_* variables set or override each field, and KAFKA_SSL=false turn it off', () => {
+    const env = {
+      KAFKA_BROKERS: 'k:1',
+      KAFKA_SSL_CA_FILE: tls.ca,
+      KAFKA_SSL_CERT_FILE: tls.clientCert,
+      KAFKA_SSL_KEY_FILE: tls.clientKey,
+      KAFKA_SSL_KEY_PASSPHRASE: tls.passphrase,
+    }
+    const fromEnv = kafkaClientOptions(loadSettings({}, env)).ssl as Record<string, unknown>
+    expect(Object.keys(fromEnv).sort()).toEqual(['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized'])
+    expect(fromEnv.passphrase).toBe(tls.passphrase)
+    const overridden = kafkaClientOptions(
+      settings(
+        { kafka: { ssl: { caFile: join(dir, 'not-this-ca.pem') } } },
+        { KAFKA_BROKERS: 'k:1', KAFKA_SSL_CA_FILE: tls.ca },
+      ),
+    ).ssl as Record<string, unknown>
+    expect(overridden.ca).toBe(readFileSync(tls.ca, 'utf8'))
+    expect(kafkaClientOptions(loadSettings({}, { ...env, KAFKA_SSL: 'false' })).ssl).toBeUndefined()
+  })
+
+  it('names the variable or the field and the path of an unreadable file, never a secret', () => {
+    const missing = join(dir, 'missing-ca.pem')
+    const fromEnv = failure(() =>
+      kafkaClientOptions(loadSettings({}, { KAFKA_BROKERS: 'k:1', KAFKA_SSL_CA_FILE: missing })),
+    )
+    expect(fromEnv.code).toBe('OPS_CONFIG')
+    expect(fromEnv.message).toBe(`KAFKA_SSL_CA_FILE: cannot read ${missing}: ENOENT`)
+    const fromFile = failure(() =>
+      kafkaClientOptions(settings({ kafka: { brokers: ['k:1'], ssl: { caFile: missing } } })),
+    )
+    expect(fromFile.message).toBe(`kafka.ssl.caFile: cannot read ${missing}: ENOENT`)
+    const wrongPass = failure(() =>
+      kafkaClientOptions(
+        loadSettings(
+          {},
+          {
+            KAFKA_BROKERS: 'k:1',
+            KAFKA_SSL_CERT_FILE: tls.clientCert,
+            KAFKA_SSL_KEY_FILE: tls.clientKey,
+            KAFKA_SSL_KEY_PASSPHRASE: 'wrong-passphrase-not-shown',
+          },
+        ),
+      ),
+    )
+    expect(wrongPass.message).toMatch(
+      /^kafka\.ssl: the TLS files cannot be used together \(KAFKA_SSL_CERT_FILE .*, KAFKA_SSL_KEY_FILE .*, KAFKA_SSL_KEY_PASSPHRASE\): /,
+    )
+    expect(wrongPass.message).not.toContain('wrong-passphrase-not-shown')
+    expect(wrongPass.message).not.toContain('PRIVATE KEY')
+    const lonelyKey = failure(() =>
+      kafkaClientOptions(loadSettings({}, { KAFKA_BROKERS: 'k:1', KAFKA_SSL_KEY_FILE: tls.clientKey })),
+    )
+    expect(lonelyKey.message).toBe('kafka.ssl.certFile is required with KAFKA_SSL_KEY_FILE')
+  })
+
+  it('warns when the brokers are not verified', async () => {
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    const ssl = kafkaClientOptions(
+      loadSettings({}, { KAFKA_BROKERS: 'k:1', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' }),
+    ).ssl
+    expect(ssl).toEqual({ rejectUnauthorized: false })
+    const warning = await warned
+    expect(warning.message).toMatch(
+      /^KAFKA_SSL_REJECT_UNAUTHORIZED is false: the Kafka brokers' certificates are NOT verified/,
+    )
   })
 })
 
