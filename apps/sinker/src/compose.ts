@@ -3,7 +3,13 @@
 // around the consume/batch/load/commit loop of @sync/sink-core.
 import { createChangeDecoder } from '@sync/change-message'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
-import { createMetricsRegistry, type Logger, type MetricsRegistry, startOpsServer } from '@sync/service-kit'
+import {
+  createMetricsRegistry,
+  kafkaTlsWarning,
+  type Logger,
+  type MetricsRegistry,
+  startOpsServer,
+} from '@sync/service-kit'
 import {
   createMysqlTarget,
   createSchemaReader,
@@ -114,6 +120,8 @@ export async function composeSinker(config: Readonly<SinkerConfig>, options: Com
   const { logger } = options
   const registry = options.registry ?? createMetricsRegistry({ prefix: 'sync_' })
   const k = config.kafka
+  const insecureTls = kafkaTlsWarning(k.ssl)
+  if (insecureTls) logger.warn(insecureTls)
   const kafka = new Kafka({
     clientId: k.clientId,
     brokers: [...k.brokers],

@@ -2,7 +2,8 @@
 // environment overrides → defaults → cross-field rules → a frozen config, or every error
 // found, each naming its field.
 import { readFileSync } from 'node:fs'
-import { isSecretRef, resolveSecret, type SecretRef } from '@sync/service-kit'
+import type { ConnectionOptions } from 'node:tls'
+import { isSecretRef, parseKafkaTls, resolveKafkaTls, resolveSecret, type SecretRef } from '@sync/service-kit'
 import { parseTopicTableMap } from './topic-map.ts'
 
 export interface TableOverride {
@@ -19,7 +20,8 @@ export interface SinkerConfig {
     topicPattern?: string
     fromBeginning: boolean
     sessionTimeoutMs: number
-    ssl: boolean
+    /** `true`: TLS verified against the system CAs; options: a private CA, a client certificate (PEM text). */
+    ssl: boolean | ConnectionOptions
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
   }
   /** Resolved key material (hex), one per key id; `activeKid` undefined for a single key. */
@@ -121,6 +123,16 @@ function secret(ref: unknown, field: string, env: NodeJS.ProcessEnv, errors: str
   }
 }
 
+/** `kafka.ssl`: true/false or the TLS object; its files (relative to the working directory) are read now. */
+function kafkaTls(raw: unknown, env: NodeJS.ProcessEnv, errors: string[], out: string[]) {
+  if (raw === undefined) return false
+  const parsed = parseKafkaTls(raw, 'kafka.ssl', errors)
+  const tls = resolveKafkaTls(parsed, { field: 'kafka.ssl', env })
+  errors.push(...tls.errors)
+  out.push(...tls.secrets)
+  return tls.ssl
+}
+
 /** Validates a parsed config object with environment overrides applied. */
 export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv): ConfigResult {
   const errors: string[] = []
@@ -199,7 +211,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv): ConfigResult 
     ...(topicPattern ? { topicPattern } : {}),
     fromBeginning: c.bool(kafkaIn, 'fromBeginning', 'kafka', true),
     sessionTimeoutMs: c.int(kafkaIn, 'sessionTimeoutMs', 'kafka', 30_000, 6_000, 300_000),
-    ssl: c.bool(kafkaIn, 'ssl', 'kafka', false),
+    ssl: kafkaTls(kafkaIn.ssl, env, errors, secrets),
     ...(sasl ? { sasl } : {}),
   }
 

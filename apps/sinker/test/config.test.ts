@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { makeTlsFiles } from '@sync/test-kit'
+import { afterAll, describe, expect, it } from 'vitest'
 import { buildConfig } from '../src/config.ts'
 
 const valid = {
@@ -103,5 +105,70 @@ describe('sinker configuration', () => {
     ])
     const both = buildConfig({ ...valid, keys, activeKid: 'k2025' }, env2)
     expect(both.ok ? [] : both.errors).toEqual(['config.key and config.keys are exclusive: give one'])
+  })
+})
+
+describe('sinker configuration: kafka.ssl', () => {
+  const tls = makeTlsFiles()
+  afterAll(() => tls.remove())
+  const withSsl = (ssl: unknown) => ({ ...valid, kafka: { ...valid.kafka, ssl } })
+
+  it('keeps true and false, and reads a private CA and a client certificate with its passphrase', () => {
+    const on = buildConfig(withSsl(true), env)
+    expect(on.ok && on.config.kafka.ssl).toBe(true)
+    const off = buildConfig(valid, env)
+    expect(off.ok && off.config.kafka.ssl).toBe(false)
+    const r = buildConfig(
+      withSsl({
+        caFile: tls.ca,
+        certFile: tls.clientCert,
+        keyFile: tls.clientKey,
+        passphrase: { file: join(tls.dir, 'pass') },
+        servername: 'kafka.internal',
+      }),
+      env,
+    )
+    // no passphrase file yet: named, with its path
+    expect(r.ok ? [] : r.errors).toEqual([
+      `kafka.ssl.passphrase: cannot read secret file ${join(tls.dir, 'pass')}: ENOENT`,
+    ])
+    const ok = buildConfig(
+      withSsl({
+        caFile: tls.ca,
+        certFile: tls.clientCert,
+        keyFile: tls.clientKey,
+        passphrase: { env: 'KEY_PASS' },
+        servername: 'kafka.internal',
+      }),
+      { ...env, KEY_PASS: tls.passphrase },
+    )
+    if (!ok.ok) throw new Error(ok.errors.join('\n'))
+    const ssl = ok.config.kafka.ssl as Record<string, unknown>
+    expect(Object.keys(ssl).sort()).toEqual([
+      'ca',
+      'cert',
+      'key',
+      'passphrase',
+      'rejectUnauthorized',
+      'servername',
+    ])
+    expect(ok.config.secrets).toEqual(expect.arrayContaining([tls.passphrase, ssl.key]))
+  })
+
+  it('names each bad field and a missing file with its path, never the passphrase', () => {
+    const missing = join(tls.dir, 'nope.pem')
+    const r = buildConfig(withSsl({ caFile: missing }), env)
+    expect(r.ok ? [] : r.errors).toEqual([`kafka.ssl.caFile: cannot read ${missing}: ENOENT`])
+    const bad = buildConfig(
+      withSsl({ certFile: tls.clientCert, passphrase: 'pass-not-shown', rejectUnauthorized: 0 }),
+      env,
+    )
+    const errors = bad.ok ? [] : bad.errors
+    expect(errors).toEqual([
+      'kafka.ssl.rejectUnauthorized must be true or false, received 0',
+      'kafka.ssl.keyFile is required with kafka.ssl.certFile',
+      'kafka.ssl.passphrase needs kafka.ssl.keyFile',
+    ])
+    expect(errors.join('\n')).not.toContain('pass-not-shown')
   })
 })

@@ -1,7 +1,8 @@
 // Kafka TLS and SASL settings reach the shipper's Kafka connections. The stack's mock
 // broker speaks neither, so: TLS is checked at the wire (a TCP listener records what the
 // shipper's client sends first: a TLS ClientHello with kafka.ssl on, a Kafka ApiVersions
-// request with it off); SASL against the stack's broker, which refuses the SaslHandshake
+// request with it off; a TLS listener with a private CA's certificate sees the client
+// certificate and an ApiVersions request inside the tunnel, also from the worker thread); SASL against the stack's broker, which refuses the SaslHandshake
 // request a plain client never sends, and the SASL password (read from a file) appears in
 // no log line at debug level, nor in /healthz or /metrics.
 
@@ -9,7 +10,14 @@ import { writeFile } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { createJsonLogger } from '@sync/service-kit'
-import { createTestDatabase, createTestTopic, registerCleanup, waitFor } from '@sync/test-kit'
+import {
+  createTestDatabase,
+  createTestTopic,
+  makeTlsFiles,
+  registerCleanup,
+  startTlsListener,
+  waitFor,
+} from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
 import { startShipper } from '../../src/compose.ts'
 import { parseConfig } from '../../src/config.ts'
@@ -88,6 +96,53 @@ describe('Kafka TLS and SASL', () => {
     }
     await waitFor(() => shipper.health().checks.kafka?.ok === false, { what: 'kafka unhealthy' })
   })
+
+  it.each([false, true])(
+    'kafka.ssl with a private CA and a client certificate, kafka.worker %s: verified, with the certificate, Kafka inside',
+    async (worker) => {
+      const { db, rulesDir } = await capturedTable('ship_ptls')
+      const tls = makeTlsFiles()
+      registerCleanup(() => tls.remove())
+      const listener = await startTlsListener(tls)
+      const raw = stackConfig({ rulesDir, checkpointDir: await tempDir('cp'), key: newKey() })
+      raw.kafka = {
+        brokers: [listener.broker],
+        clientId: 'tls-test',
+        worker,
+        connectionTimeoutMs: 1000,
+        ssl: {
+          caFile: tls.ca,
+          certFile: tls.clientCert,
+          keyFile: tls.clientKey,
+          passphrase: { env: 'KEY_PASS' },
+        },
+      }
+      const parsed = parseConfig(raw, { KEY_PASS: tls.passphrase }, '/')
+      if (!parsed.ok) throw new Error(parsed.errors.join('\n'))
+      const shipper = await startShipper(parsed.config, {
+        log: createJsonLogger({ level: 'silent' }),
+        opsServer: false,
+        retry: { initialDelayMs: 200, maxDelayMs: 1000 },
+      })
+      registerCleanup(() => shipper.stop(3000).then(() => undefined))
+      await waitFor(() => shipper.health().checks['source:src1']?.ok, {
+        what: 'source running',
+        timeoutMs: 20_000,
+      })
+      await db.query('INSERT INTO a VALUES (1)')
+      await waitFor(() => listener.seen.length > 0, {
+        what: 'a TLS connection to the broker',
+        timeoutMs: 20_000,
+      })
+      const first = listener.seen[0]!
+      expect({ authorized: first.authorized, clientCn: first.clientCn }).toEqual({
+        authorized: true,
+        clientCn: 'client',
+      })
+      // the decrypted first request: int32 size, int16 api key 18 (ApiVersions)
+      expect(first.firstBytes.readInt16BE(4)).toBe(18)
+    },
+  )
 
   it('uses SASL from the config with the password in a file, and never prints the password', async () => {
     const { db, rulesDir } = await capturedTable('ship_sasl')
