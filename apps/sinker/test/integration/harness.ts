@@ -122,12 +122,27 @@ export function configOf(raw: Record<string, unknown>): Readonly<SinkerConfig> {
   return r.config
 }
 
-/** Starts a sinker in this process; stopped at the end of the test. */
-export async function runSinker(raw: Record<string, unknown>) {
+/**
+ * Starts a sinker in this process; stopped at the end of the test. `options.onLog` receives
+ * every log line at info and above, parsed (a test that must see a fault fire reads them).
+ */
+export async function runSinker(
+  raw: Record<string, unknown>,
+  options: { onLog?: (line: Record<string, unknown>) => void } = {},
+) {
   // SINKER_TEST_LOGS=1 shows the sinker's logs while debugging a test
-  const logger = process.env.SINKER_TEST_LOGS
-    ? createJsonLogger({ level: 'debug', write: (l) => process.stderr.write(`${l}\n`) })
-    : silentLogger
+  const show = process.env.SINKER_TEST_LOGS
+  const { onLog } = options
+  const logger =
+    show || onLog
+      ? createJsonLogger({
+          level: show ? 'debug' : 'info',
+          write: (l) => {
+            if (show) process.stderr.write(`${l}\n`)
+            if (onLog && !l.includes('"level":"debug"')) onLog(JSON.parse(l) as Record<string, unknown>)
+          },
+        })
+      : silentLogger
   const app = await composeSinker(configOf(raw), { logger, ops: false })
   await app.start()
   let stopped = false
