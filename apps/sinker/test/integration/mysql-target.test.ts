@@ -1,5 +1,7 @@
 // The seed's DTS use case (its script lost rows above 50k per burst): 500k changes through
 // Kafka into MariaDB with upserts and deletes, nothing lost, offsets committed after COMMIT.
+// And a permanent MariaDB error (a target table that does not exist) stops its partition at
+// once instead of being retried for ever, while another table loads.
 import {
   createTestDatabase,
   createTestKafka,
@@ -106,4 +108,63 @@ describe('MySQL target', () => {
     const [one] = await target.query<Array<{ doc: string }>>('SELECT doc FROM t1 WHERE id = 1')
     expect(typeof one!.doc === 'string' ? JSON.parse(one!.doc) : one!.doc).toEqual({ k: [1] })
   }, 180_000)
+
+  it('stops the partition of a table MariaDB does not have (ER_NO_SUCH_TABLE), and loads the others', async () => {
+    const target = await createTestDatabase('dtsmiss')
+    await target.query('CREATE TABLE present (id BIGINT PRIMARY KEY, b VARCHAR(8) NOT NULL)')
+    const { key, cipher } = testKey()
+    const [missing, fine] = [await createTestTopic('sink-miss', 1), await createTestTopic('sink-fine', 1)]
+    const dlq = await createTestTopic('sink-miss-dlq', 1)
+    const producer = await connectProducer()
+    const enc = encoderFor(cipher)
+    await producer.send({ topic: missing, messages: [enc.encode(upsert({ id: 1, b: 'x' }))] })
+    await producer.send({ topic: fine, messages: [enc.encode(upsert({ id: 2, b: 'y' }))] })
+    const my = mysqlOptions('admin')
+    const groupId = groupName()
+    const { app } = await runSinker({
+      kafka: { brokers: kafkaBrokers(), groupId, topics: [missing, fine], sessionTimeoutMs: 8000 },
+      key,
+      topicToTable: { [missing]: 'absent', [fine]: 'present' },
+      target: {
+        kind: 'mysql',
+        host: my.host,
+        port: my.port,
+        user: my.user,
+        password: my.password,
+        database: target.name,
+      },
+      flush: { rows: 100, intervalMs: 200 },
+      deadLetterTopic: dlq,
+      ops: { port: 0, host: '127.0.0.1' },
+    })
+    const started = Date.now()
+    const health = await waitFor(
+      () => {
+        const h = app.sinker.health()
+        return h.ok ? undefined : h
+      },
+      { what: 'the sinker to report the stopped partition', timeoutMs: 30_000 },
+    )
+    // at once, not after the minute of retries that marks retriable trouble
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(health.checks.loads?.detail).toMatch(
+      new RegExp(
+        `^loading stopped on a non-retriable error: ER_NO_SUCH_TABLE absent on ${missing}-0 from offset 0: `,
+      ),
+    )
+    await waitFor(async () => (await target.query<unknown[]>('SELECT * FROM present')).length === 1, {
+      what: 'the other table',
+      timeoutMs: 20_000,
+    })
+    expect(app.registry.render()).toMatch(
+      /sync_sinker_partitions_stopped_total\{code="ER_NO_SUCH_TABLE",table="absent"\} 1\n/,
+    )
+    const admin = createTestKafka().admin()
+    await admin.connect()
+    registerCleanup(() => admin.disconnect())
+    const committed = async (topic: string) =>
+      Number((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset)
+    expect(await committed(missing)).toBeLessThanOrEqual(0)
+    await waitFor(async () => (await committed(fine)) === 1, { what: 'the other offset', timeoutMs: 10_000 })
+  })
 })
