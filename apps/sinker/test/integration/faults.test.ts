@@ -6,33 +6,26 @@ import { deadLetterHeaders } from '@sync/sink-core'
 import { createTestKafka, createTestTopic, uniqueName, waitFor } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
 import {
-  connectProducer,
   encoderFor,
   groupName,
+  orderNames,
   rawConfig,
   runSinker,
-  startEmulator,
-  targetDatabase,
+  startOrdersTarget,
   testKey,
   upsert,
 } from './harness.ts'
 
 describe('target faults', () => {
   it('retries 5xx and timeouts under one label, accepts Publish Timeout, isolates filtered rows', async () => {
-    const emu = await startEmulator()
-    const database = await targetDatabase(emu)
+    const { emu, database, dlq, producer } = await startOrdersTarget('sink-faults')
     const { key, cipher } = testKey()
     const topic = await createTestTopic('sink-faults', 1)
-    const dlq = await createTestTopic('sink-faults-dlq', 1)
-    const producer = await connectProducer()
     const enc = encoderFor(cipher)
     const raw = rawConfig({ emu, database, key, topics: [topic], dlq, groupId: groupName() })
     ;(raw.target as Record<string, unknown>).requestTimeoutMs = 1000
     await runSinker(raw)
-    const count = async () =>
-      Number(
-        (await emu.query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM \`${database}\`.orders`))[0]!.n,
-      )
+    const count = async () => (await orderNames(emu, database)).length
     const send = (ids: number[], name = (id: number) => `row ${id}`) =>
       producer.send({
         topic,
@@ -82,10 +75,17 @@ describe('target faults', () => {
       what: 'the good rows around filtered ones',
       timeoutMs: 30_000,
     })
-    const ids = (
-      await emu.query<Array<{ id: number }>>(`SELECT id FROM \`${database}\`.orders ORDER BY id`)
-    ).map((r) => Number(r.id))
-    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 11])
+    expect(await orderNames(emu, database)).toEqual([
+      '1:row 1',
+      '2:row 2',
+      '3:row 3',
+      '4:row 4',
+      '5:row 5',
+      '6:row 6',
+      '7:row 7',
+      '8:good',
+      '11:good too',
+    ])
     expect(appliedOnce()).toBe(true)
 
     const consumer = createTestKafka().consumer({ groupId: uniqueName('dlq-reader') })

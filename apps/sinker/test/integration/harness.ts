@@ -162,3 +162,27 @@ export async function newTopics(prefix: string, n: number, partitions = 2): Prom
 }
 
 export const groupName = () => uniqueName('sinker-g')
+
+/** An orders row with only `id` and `name` set. */
+export const orderRow = (id: number, name: string) => ({ id, name, amount: null, big: null, doc: null })
+
+/** The target's orders as `id:name`, by id. */
+export async function orderNames(emu: StarRocksEmulator, database: string): Promise<string[]> {
+  return (
+    await emu.query<Array<{ id: number; name: string }>>(
+      `SELECT id, name FROM \`${database}\`.orders ORDER BY id`,
+    )
+  ).map((r) => `${r.id}:${r.name}`)
+}
+
+/**
+ * What a test that loads orders starts from: the emulator with a fresh target database, a
+ * dead-letter topic (`<prefix>-dlq`) and a connected producer, all cleaned up after the test.
+ */
+export async function startOrdersTarget(prefix: string) {
+  const emu = await startEmulator()
+  const database = await targetDatabase(emu)
+  const dlq = await createTestTopic(`${prefix}-dlq`, 1)
+  const producer = await connectProducer()
+  return { emu, database, dlq, producer }
+}

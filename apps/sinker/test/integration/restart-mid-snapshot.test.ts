@@ -5,80 +5,25 @@
 // slow chunk then overwrote them (a deleted row came back, updates were lost). Now each
 // commit of a batch partition keeps that partition's snapshot progress in the offset
 // metadata, and the gate is rebuilt from it before any stream change of the table goes on.
-import { encodeSnapshotControl, type SnapshotControl, snapshotHeaders } from '@sync/change-message'
-import { createTestKafka, createTestTopic, registerCleanup, waitFor } from '@sync/test-kit'
+import { createTestKafka, registerCleanup, waitFor } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
-import {
-  connectProducer,
-  encoderFor,
-  groupName,
-  rawConfig,
-  remove,
-  startEmulator,
-  targetDatabase,
-  testKey,
-  upsert,
-} from './harness.ts'
+import { groupName, rawConfig, upsert } from './harness.ts'
 import { type SinkerProcess, spawnSinker } from './process.ts'
+import { createSnapshotScenario, snap } from './snapshot-scenario.ts'
 
 const file = 'mysql-bin.000031'
 
 describe('a restart in the middle of a snapshot', () => {
   it('keeps holding the stream behind the open snapshot: no slow chunk overwrites a newer change', async () => {
-    const emu = await startEmulator()
-    const database = await targetDatabase(emu)
-    const { key, cipher } = testKey()
-    const batchTopic = await createTestTopic('sink-rs-batch', 2)
-    const streamTopic = await createTestTopic('sink-rs-stream', 2)
-    const dlq = await createTestTopic('sink-rs-dlq', 1)
-    const producer = await connectProducer()
-    const enc = encoderFor(cipher)
+    const scenario = await createSnapshotScenario('sink-rs', file)
+    const { emu, database, key, dlq, producer, enc, batchTopic, streamTopic, source, row } = scenario
+    const { control, chunk, change, ids, nameOf, actual } = scenario
     const groupId = groupName()
     const config = rawConfig({ emu, database, key, topics: [batchTopic, streamTopic], dlq, groupId })
     const admin = createTestKafka().admin()
     await admin.connect()
     registerCleanup(() => admin.disconnect())
 
-    // the source, as a model: id → name, changed by binlog events at positions
-    const source = new Map<number, string>()
-    for (let i = 1; i <= 100; i++) source.set(i, `v${i}`)
-    const row = (id: number) => ({ id, name: source.get(id)!, amount: null, big: null, doc: null })
-    const control = (c: SnapshotControl) => {
-      const { plaintext, headers } = encodeSnapshotControl(c)
-      const value = cipher.sealToJson(plaintext)
-      return producer.send({
-        topic: batchTopic,
-        messages: [0, 1].map((partition) => ({ partition, value, headers })),
-      })
-    }
-    const snap = { snapshotId: 's1', target: 'orders' }
-    const chunk = (rows: Array<ReturnType<typeof row>>, pos: number) =>
-      producer.send({
-        topic: batchTopic,
-        messages: rows.map((r) => {
-          const m = enc.encode(upsert(r, { kind: 'snapshot' }))
-          return {
-            ...m,
-            headers: {
-              ...m.headers,
-              [snapshotHeaders.id]: 's1',
-              [snapshotHeaders.position]: `${file}:${pos}`,
-            },
-          }
-        }),
-      })
-    const change = async (pos: number, id: number, name: string | undefined) => {
-      const before = row(id)
-      if (name === undefined) source.delete(id)
-      else source.set(id, name)
-      const c =
-        name === undefined
-          ? remove(before, { binlogFile: file, binlogPos: pos })
-          : upsert(row(id), { kind: 'update', binlogFile: file, binlogPos: pos })
-      await producer.send({ topic: streamTopic, messages: [enc.encode(c)] })
-    }
-    const ids = (from: number, to: number) =>
-      Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((i) => source.has(i))
     const committedToEnd = async (topic: string) => {
       const ends = await admin.fetchTopicOffsets(topic)
       const done = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!
@@ -94,10 +39,6 @@ describe('a restart in the middle of a snapshot', () => {
       const m = new RegExp(`^sync_${name} (\\d+)`, 'm').exec(text)
       return m ? Number(m[1]) : 0
     }
-    const nameOf = async (id: number) =>
-      (
-        await emu.query<Array<{ name: string }>>(`SELECT name FROM \`${database}\`.orders WHERE id = ?`, [id])
-      )[0]?.name
     const dump = (p: SinkerProcess) => (err: unknown) => {
       console.error(p.output().slice(-4000))
       throw err
@@ -164,12 +105,8 @@ describe('a restart in the middle of a snapshot', () => {
       what: 'both topics applied',
       timeoutMs: 45_000,
     }).catch(dump(second))
-    const expected = [...source.entries()].sort((a, b) => a[0] - b[0]).map(([id, name]) => `${id}:${name}`)
-    const got = (
-      await emu.query<Array<{ id: number; name: string }>>(
-        `SELECT id, name FROM \`${database}\`.orders ORDER BY id`,
-      )
-    ).map((r) => `${r.id}:${r.name}`)
+    const expected = scenario.expected()
+    const got = await actual()
     expect({
       missing: expected.filter((x) => !got.includes(x)),
       extra: got.filter((x) => !expected.includes(x)),

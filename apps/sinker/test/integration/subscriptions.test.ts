@@ -4,38 +4,25 @@ import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { createTestTopic, uniqueName, waitFor } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
 import {
-  connectProducer,
   encoderFor,
   groupName,
+  orderNames as names,
   rawConfig,
+  orderRow as row,
   runSinker,
-  startEmulator,
-  targetDatabase,
+  startOrdersTarget,
   testKey,
   upsert,
 } from './harness.ts'
 
-const row = (id: number, name: string) => ({ id, name, amount: null, big: null, doc: null })
-
-async function names(emu: Awaited<ReturnType<typeof startEmulator>>, database: string) {
-  return (
-    await emu.query<Array<{ id: number; name: string }>>(
-      `SELECT id, name FROM \`${database}\`.orders ORDER BY id`,
-    )
-  ).map((r) => `${r.id}:${r.name}`)
-}
-
 describe('subscriptions and keys', () => {
   it('consumes every topic kafka.topicPattern matches, and no other', async () => {
-    const emu = await startEmulator()
-    const database = await targetDatabase(emu)
+    const { emu, database, dlq, producer } = await startOrdersTarget('sink-pat')
     const { key, cipher } = testKey()
     const enc = encoderFor(cipher)
     const prefix = uniqueName('pat')
     const matched = [await createTestTopic(`${prefix}_in`, 2), await createTestTopic(`${prefix}_in`, 1)]
     const other = await createTestTopic(`${prefix}_out`, 1)
-    const dlq = await createTestTopic('sink-pat-dlq', 1)
-    const producer = await connectProducer()
     await producer.send({ topic: matched[0]!, messages: [enc.encode(upsert(row(1, 'first')))] })
     await producer.send({ topic: matched[1]!, messages: [enc.encode(upsert(row(2, 'second')))] })
     await producer.send({ topic: other, messages: [enc.encode(upsert(row(3, 'not matched')))] })
@@ -61,8 +48,7 @@ describe('subscriptions and keys', () => {
   })
 
   it('opens envelopes of two key ids (keys + activeKid), and those without a kid with the active key', async () => {
-    const emu = await startEmulator()
-    const database = await targetDatabase(emu)
+    const { emu, database, dlq, producer } = await startOrdersTarget('sink-kids')
     const oldKey = generateKey(256)
     const newKey = generateKey(256)
     const sealedOld = encoderFor(createEnvelopeCipher({ key: oldKey, kid: 'k2024' }))
@@ -71,8 +57,6 @@ describe('subscriptions and keys', () => {
     const legacy = encoderFor(createEnvelopeCipher({ key: newKey }))
     const stranger = encoderFor(createEnvelopeCipher({ key: generateKey(256), kid: 'k1999' }))
     const topic = await createTestTopic('sink-kids', 1)
-    const dlq = await createTestTopic('sink-kids-dlq', 1)
-    const producer = await connectProducer()
     const messages = [
       sealedOld.encode(upsert(row(1, 'old key'))),
       sealedNew.encode(upsert(row(2, 'new key'))),
