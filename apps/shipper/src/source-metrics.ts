@@ -10,19 +10,30 @@ export function sourceMetrics(
   metrics: Metrics,
   onDelivered?: (batch: DeliveredBatch<BinlogPosition>) => void,
 ): SourceRunnerReport {
-  const labels = { source: sourceId }
+  const labels = Object.freeze({ source: sourceId })
+  // one frozen label set per rule, reused for every row event (the registry caches the
+  // series key of a frozen label set)
+  const perRule = new Map<string, Readonly<Record<string, string>>>()
+  const ruleLabels = (rule: string) => {
+    let l = perRule.get(rule)
+    if (!l) {
+      l = Object.freeze({ ...labels, rule })
+      perRule.set(rule, l)
+    }
+    return l
+  }
   return {
     state(state) {
       metrics.gauge('shipper_source_up', state === 'running' || state === 'blocked' ? 1 : 0, labels)
       metrics.gauge('shipper_source_blocked', state === 'blocked' ? 1 : 0, labels)
     },
-    rowsRead: (rule, rows) => metrics.increment('shipper_rows_read', rows, { ...labels, rule }),
+    rowsRead: (rule, rows) => metrics.increment('shipper_rows_read', rows, ruleLabels(rule)),
     rowsSkipped: (rows) =>
       metrics.increment('shipper_rows_skipped', rows, { ...labels, rule: '', reason: 'no_rule' }),
     delivered(batch) {
-      const perRule = new Map<string, number>()
-      for (const m of batch.messages) perRule.set(m.rule, (perRule.get(m.rule) ?? 0) + 1)
-      for (const [rule, n] of perRule) metrics.increment('shipper_rows_sent', n, { ...labels, rule })
+      const sent = new Map<string, number>()
+      for (const m of batch.messages) sent.set(m.rule, (sent.get(m.rule) ?? 0) + 1)
+      for (const [rule, n] of sent) metrics.increment('shipper_rows_sent', n, ruleLabels(rule))
       metrics.increment('shipper_messages_sent', batch.messages.length, labels)
       metrics.increment('shipper_bytes_sent', batch.bytes, labels)
       onDelivered?.(batch)

@@ -17,12 +17,24 @@ interface Family {
 
 const nameRe = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 
+// Keys of frozen label objects, which callers on hot paths keep and pass again and again
+// (e.g. one per source and rule for every row event): a frozen object cannot change, so its
+// key is computed once.
+const frozenKeys = new WeakMap<Labels, string>()
+
 function labelKey(labels: Labels | undefined): string {
   if (!labels) return ''
-  return Object.keys(labels)
+  const frozen = Object.isFrozen(labels)
+  if (frozen) {
+    const known = frozenKeys.get(labels)
+    if (known !== undefined) return known
+  }
+  const key = Object.keys(labels)
     .sort()
     .map((k) => `${k}=${labels[k]}`)
     .join('\u0000')
+  if (frozen) frozenKeys.set(labels, key)
+  return key
 }
 
 function escapeLabel(v: string | number): string {

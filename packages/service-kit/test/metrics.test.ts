@@ -30,6 +30,23 @@ describe('createMetricsRegistry', () => {
     expect(h.quantile(undefined, 0.5)).toBe(1)
   })
 
+  it('keeps one series per label set, whether the labels are frozen and reused or new and mutable', () => {
+    const m = createMetricsRegistry()
+    const rows = m.counter('rows_total', 'Rows')
+    const frozen = Object.freeze({ source: 'a', rule: 'orders' })
+    for (let i = 0; i < 3; i++) rows.inc(frozen)
+    rows.inc({ rule: 'orders', source: 'a' }) // same labels, other object, other key order
+    expect(rows.get(frozen)).toBe(4)
+    // a mutable object changed between calls counts under its labels of the moment
+    const mutable: Record<string, string> = { source: 'a', rule: 'orders' }
+    rows.inc(mutable)
+    mutable.rule = 'users'
+    rows.inc(mutable)
+    expect(rows.get({ source: 'a', rule: 'orders' })).toBe(5)
+    expect(rows.get({ source: 'a', rule: 'users' })).toBe(1)
+    expect(m.render()).toContain('rows_total{rule="users",source="a"} 1')
+  })
+
   it('rejects invalid names and kind clashes', () => {
     const m = createMetricsRegistry()
     expect(() => m.counter('bad-name', 'x')).toThrow(/must match/)
