@@ -18,6 +18,7 @@ import { createBatchFlusher, type StopReason } from './batch-flusher.ts'
 import { decodeBatchPlan, decodeSnapshotProgress } from './batch-plan.ts'
 import type { Batch } from './batcher.ts'
 import { createCatchUp } from './catch-up.ts'
+import { isConsumerRestarting, setPartitionPaused } from './consumer-restart.ts'
 import { SinkError } from './errors.ts'
 import { createIngest } from './ingest.ts'
 import { budgetCuts, bufferedBytes } from './memory-budget.ts'
@@ -125,8 +126,7 @@ export function createSinker(options: SinkerOptions) {
         // kafkajs restarting its consumer (its own retry loop, no CRASH event): the group's
         // membership is in limbo and the batches in flight are no longer ours to finish. A new
         // generation re-forms them from what the group has stored once it has rejoined.
-        if ((err as Error).message?.includes('Consumer group was not initialized') && w.gen === generation)
-          newGeneration('consumer restart')
+        if (isConsumerRestarting(err) && w.gen === generation) newGeneration('consumer restart')
         throw err
       }
       if (!done) {
@@ -158,7 +158,7 @@ export function createSinker(options: SinkerOptions) {
       metrics.stopped.inc({ code: reason.code, table: reason.table ?? '' })
       if (w.gen === generation && !w.paused) {
         w.paused = true
-        consumer.pause([{ topic: w.topic, partitions: [w.partition] }])
+        setPartitionPaused(consumer, w, true, logger)
       }
       logger.error(
         'loading stopped on a non-retriable error: the partition is paused and nothing after the failed batch is committed; fix the cause and restart the sinker',
@@ -243,8 +243,8 @@ export function createSinker(options: SinkerOptions) {
     tableOf,
     onStreamTopic: (topic) => streamTopics.add(topic),
     current: () => [...workers.values()].filter((w) => w.gen === generation),
-    pause: (w) => consumer.pause([{ topic: w.topic, partitions: [w.partition] }]),
-    resume: (w) => consumer.resume([{ topic: w.topic, partitions: [w.partition] }]),
+    pause: (w) => setPartitionPaused(consumer, w, true, logger),
+    resume: (w) => setPartitionPaused(consumer, w, false, logger),
     enqueue,
     logger,
     now,
@@ -353,7 +353,7 @@ export function createSinker(options: SinkerOptions) {
   function newGeneration(reason: string) {
     generation += 1
     for (const w of workers.values()) {
-      if (w.paused) consumer.resume([{ topic: w.topic, partitions: [w.partition] }])
+      if (w.paused) setPartitionPaused(consumer, w, false, logger)
       if (w.queued > 0 || w.batcher.hasOpen) metrics.abandoned.inc({ reason })
     }
     workers.clear()
@@ -407,7 +407,7 @@ export function createSinker(options: SinkerOptions) {
       const deadline = now() + timeoutMs
       for (const w of workers.values()) {
         if (w.paused) continue
-        consumer.pause([{ topic: w.topic, partitions: [w.partition] }])
+        setPartitionPaused(consumer, w, true, logger)
       }
       for (const w of workers.values()) if (w.gen === generation) enqueue(w, w.batcher.cutNow())
       const chains = Promise.allSettled([...workers.values()].map((w) => w.chain))
