@@ -30,6 +30,8 @@ const Decoder = require(`${base}protocol/decoder.js`) as new (
   readVarInt(): number
   readBytes(n: number): Buffer
 }
+const produceRequest = require(`${base}protocol/requests/produce/v3/request.js`) as (o: object) => object
+const frameRequest = require(`${base}protocol/request.js`) as (o: object) => Promise<Enc>
 const { RecordBatch } = require(`${base}protocol/recordBatch/v0/index.js`) as {
   RecordBatch: (o: object) => Promise<Enc>
 }
@@ -175,6 +177,47 @@ describe('kafkajs patch', () => {
       expect(String(r.value)).toBe(inputs[i]!.value)
       expect(String(r.headers['sync-binlog-pos'])).toBe(String(1000 + i))
     })
+  })
+
+  it('frames a Produce request (every level sized up front) that reads back field by field', async () => {
+    const topics = ['orders', 'ods_用户'].map((topic) => ({
+      topic,
+      partitions: [0, 1, 2].map((partition) => ({
+        partition,
+        firstSequence: 0,
+        messages: Array.from({ length: 50 + partition * 30 }, (_, i) => ({
+          key: `{"id":${i}}`,
+          value: `${topic}/${partition}/${i}:${'v'.repeat(i * 37)}`,
+          headers: { 'sync-table': topic, 'sync-binlog-pos': String(i) },
+        })),
+      })),
+    }))
+    const request = produceRequest({ acks: -1, timeout: 30_000, topicData: topics })
+    const bytes = (await frameRequest({ correlationId: 42, clientId: 'shipper-客户', request })).buffer
+    const d = new Decoder(bytes) as unknown as {
+      readInt32(): number
+      readInt16(): number
+      readString(): string
+      readBytes(n: number): Buffer
+      offset: number
+    }
+    expect(d.readInt32()).toBe(bytes.length - 4)
+    expect([d.readInt16(), d.readInt16(), d.readInt32(), d.readString()]).toEqual([0, 3, 42, 'shipper-客户'])
+    expect([d.readInt16(), d.readInt16(), d.readInt32()]).toEqual([-1, -1, 30_000]) // null transactional id
+    expect(d.readInt32()).toBe(topics.length)
+    for (const t of topics) {
+      expect(d.readString()).toBe(t.topic)
+      expect(d.readInt32()).toBe(t.partitions.length)
+      for (const p of t.partitions) {
+        expect(d.readInt32()).toBe(p.partition)
+        const batch = d.readBytes(d.readInt32())
+        expect(batch.readUInt32BE(17)).toBe(crc32C.crc32CStock(batch.subarray(21)))
+        const out = await decodeBatch(new Decoder(batch))
+        expect(out.records.map((r) => String(r.value))).toEqual(p.messages.map((m) => m.value))
+        expect(out.records.map((r) => String(r.headers['sync-table']))).toEqual(p.messages.map(() => t.topic))
+      }
+    }
+    expect(d.offset).toBe(bytes.length)
   })
 
   it('groups messages per partition in order, like kafkajs 2.2.4', () => {
