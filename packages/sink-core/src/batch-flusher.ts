@@ -196,6 +196,8 @@ export function createBatchFlusher<W extends FlushWorker>(o: BatchFlusherOptions
               topic: w.topic,
               partition: w.partition,
               label: batch.label,
+              // what ended it: a revocation, or e.g. a plan the group did not store
+              reason: (err as { code?: string }).code ?? (err as Error).message,
             })
             return
           }
