@@ -9,6 +9,7 @@ import {
   isSecretRef,
   type KafkaSaslMechanism,
   type KafkaTlsField,
+  type KafkaTlsFieldNames,
   kafkaSaslMechanisms,
   kafkaTlsWarning,
   parseKafkaTls,
@@ -103,15 +104,18 @@ function secret(
   }
 }
 
-/** A boolean from a flag, else an environment variable ("true"/"false"/"1"/"0"), else the file. */
+/** "true"/"1"/"yes" or "false"/"0"/"no" from an environment variable or a flag named `name`. */
+function parseBoolean(raw: string, name: string): boolean {
+  if (/^(true|1|yes)$/i.test(raw)) return true
+  if (/^(false|0|no)$/i.test(raw)) return false
+  throw new CliError('OPS_CONFIG', `${name} must be true or false, received ${JSON.stringify(raw)}`)
+}
+
+/** A boolean from a flag, else an environment variable, else the file. */
 function flag(s: Settings, name: string, envName: string, fromFile: boolean | undefined): boolean {
   if (bool(s.values, name)) return true
   const raw = s.env[envName]
-  if (raw !== undefined && raw !== '') {
-    if (/^(true|1|yes)$/i.test(raw)) return true
-    if (/^(false|0|no)$/i.test(raw)) return false
-    throw new CliError('OPS_CONFIG', `${envName} must be true or false, received ${JSON.stringify(raw)}`)
-  }
+  if (raw !== undefined && raw !== '') return parseBoolean(raw, envName)
   return fromFile ?? false
 }
 
@@ -182,32 +186,65 @@ export const kafkaTlsEnv = {
 } as const satisfies Record<KafkaTlsField, string>
 
 /**
+ * The flags that set (or override) a field of `kafka.ssl`. The passphrase has no literal flag,
+ * only `--kafka-ssl-key-passphrase-file PATH` and `--kafka-ssl-key-passphrase-env NAME`.
+ */
+export const kafkaTlsFlags = {
+  caFile: 'kafka-ssl-ca-file',
+  certFile: 'kafka-ssl-cert-file',
+  keyFile: 'kafka-ssl-key-file',
+  servername: 'kafka-ssl-servername',
+  rejectUnauthorized: 'kafka-ssl-reject-unauthorized',
+} as const satisfies Partial<Record<KafkaTlsField, string>>
+
+/**
  * TLS to Kafka: off, on with the system CAs (--kafka-ssl, KAFKA_SSL or `kafka.ssl: true`), or
- * the file's `kafka.ssl` object with each field overridden by its KAFKA_SSL_* variable (any of
- * them turns TLS on unless KAFKA_SSL=false). The files and the passphrase are read here;
- * errors name the variable or the field and the path, never a content.
+ * the file's `kafka.ssl` object with each field overridden by its KAFKA_SSL_* variable and
+ * then by its --kafka-ssl-* flag. Any of the variables turns TLS on unless KAFKA_SSL=false;
+ * any of the flags turns it on regardless, as a flag outranks the environment. The files and
+ * the passphrase are read here; errors name the flag, the variable or the field and the
+ * path, never a content.
  */
 function kafkaTls(s: Settings): KafkaClientOptions['ssl'] {
   const fromFile = s.file.kafka?.ssl
   const merged: Record<string, unknown> = typeof fromFile === 'object' ? { ...fromFile } : {}
-  const names: Partial<Record<KafkaTlsField, string>> = {}
+  const names: KafkaTlsFieldNames = {}
+  const set = (key: KafkaTlsField, name: string, raw: string) => {
+    names[key] = name
+    merged[key] = key === 'rejectUnauthorized' ? parseBoolean(raw, name) : raw
+  }
   for (const [key, envName] of Object.entries(kafkaTlsEnv) as Array<[KafkaTlsField, string]>) {
     const raw = s.env[envName]
     if (raw === undefined || raw === '') continue
-    names[key] = envName
-    if (key === 'passphrase') merged.passphrase = { env: envName }
-    else if (key !== 'rejectUnauthorized') merged[key] = raw
-    else if (/^(true|1|yes)$/i.test(raw)) merged.rejectUnauthorized = true
-    else if (/^(false|0|no)$/i.test(raw)) merged.rejectUnauthorized = false
-    else throw new CliError('OPS_CONFIG', `${envName} must be true or false, received ${JSON.stringify(raw)}`)
+    if (key !== 'passphrase') set(key, envName, raw)
+    else {
+      names.passphrase = envName
+      merged.passphrase = { env: envName }
+    }
   }
-  const detailed = typeof fromFile === 'object' || Object.keys(names).length > 0
-  const on = flag(
-    s,
-    'kafka-ssl',
-    'KAFKA_SSL',
-    typeof fromFile === 'boolean' ? fromFile || detailed : detailed,
-  )
+  const fromEnv = Object.keys(names).length > 0
+  let fromFlags = false
+  for (const [key, name] of Object.entries(kafkaTlsFlags) as Array<[KafkaTlsField, string]>) {
+    const raw = str(s.values, name)
+    if (raw === undefined) continue
+    set(key, `--${name}`, raw)
+    fromFlags = true
+  }
+  const passphraseFile = str(s.values, 'kafka-ssl-key-passphrase-file')
+  const passphraseEnv = str(s.values, 'kafka-ssl-key-passphrase-env')
+  if (passphraseFile !== undefined) {
+    names.passphrase = '--kafka-ssl-key-passphrase-file'
+    merged.passphrase = { file: passphraseFile }
+    fromFlags = true
+  } else if (passphraseEnv !== undefined) {
+    names.passphrase = '--kafka-ssl-key-passphrase-env'
+    merged.passphrase = { env: passphraseEnv }
+    fromFlags = true
+  }
+  const detailed = typeof fromFile === 'object' || fromEnv || fromFlags
+  const on =
+    fromFlags ||
+    flag(s, 'kafka-ssl', 'KAFKA_SSL', typeof fromFile === 'boolean' ? fromFile || detailed : detailed)
   if (!on) return undefined
   if (!detailed) return true
   const errors: string[] = []
@@ -218,6 +255,21 @@ function kafkaTls(s: Settings): KafkaClientOptions['ssl'] {
   const warning = kafkaTlsWarning(tls.ssl, names.rejectUnauthorized ?? 'kafka.ssl.rejectUnauthorized')
   if (warning) process.emitWarning(warning, { code: 'SYNC_KAFKA_TLS_UNVERIFIED' })
   return tls.ssl
+}
+
+/**
+ * The secrets of Kafka client settings, for the output to blank: the SASL password, and the
+ * TLS client key and its passphrase. Every command that builds a Kafka client registers them.
+ */
+export function kafkaSecrets(options: KafkaClientOptions): string[] {
+  const out: string[] = []
+  if (options.sasl?.password) out.push(options.sasl.password)
+  const ssl = options.ssl
+  if (typeof ssl === 'object') {
+    if (typeof ssl.passphrase === 'string') out.push(ssl.passphrase)
+    if (typeof ssl.key === 'string') out.push(ssl.key)
+  }
+  return out
 }
 
 /**

@@ -34,9 +34,12 @@ export function programHelp(commands: readonly Command[]): string {
 function optionLines(options: OptionSpecs, help: Record<string, string>): string[] {
   const entries = Object.entries(options).map(([name, spec]) => {
     const short = spec.short ? `-${spec.short}, ` : '    '
-    const value = spec.type === 'string' ? ` <${name.split('-').pop()}>` : ''
-    const repeat = spec.multiple && !/repeatable/.test(help[name] ?? '') ? ' (repeatable)' : ''
-    return { flag: `${short}--${name}${value}`, text: `${help[name] ?? ''}${repeat}` }
+    // a help text opening with `<value> ` names the value; else the flag's last word does
+    const named = /^(<[^>\s]+>) (.*)$/.exec(help[name] ?? '')
+    const text = named?.[2] ?? help[name] ?? ''
+    const value = spec.type === 'string' ? ` ${named?.[1] ?? `<${name.split('-').pop()}>`}` : ''
+    const repeat = spec.multiple && !/repeatable/.test(text) ? ' (repeatable)' : ''
+    return { flag: `${short}--${name}${value}`, text: `${text}${repeat}` }
   })
   const width = Math.max(...entries.map((e) => e.flag.length))
   return entries.map((e) => `  ${e.flag.padEnd(width)}  ${e.text}`.trimEnd())

@@ -1,5 +1,7 @@
 // Flags shared by several commands, with their help texts. Secrets have no literal flag:
-// only a file or the name of an environment variable, so they never show in `ps`.
+// only a file or the name of an environment variable, so they never show in `ps`. A help
+// text may open with `<value>` to name a string flag's value when the flag's last word
+// does not (see help.ts).
 import type { OptionSpecs } from './command.ts'
 
 export interface OptionGroup {
@@ -51,6 +53,13 @@ export const kafkaGroup: OptionGroup = {
   options: {
     brokers: { type: 'string' },
     'kafka-ssl': { type: 'boolean' },
+    'kafka-ssl-ca-file': { type: 'string' },
+    'kafka-ssl-cert-file': { type: 'string' },
+    'kafka-ssl-key-file': { type: 'string' },
+    'kafka-ssl-key-passphrase-file': { type: 'string' },
+    'kafka-ssl-key-passphrase-env': { type: 'string' },
+    'kafka-ssl-servername': { type: 'string' },
+    'kafka-ssl-reject-unauthorized': { type: 'string' },
     'kafka-sasl-mechanism': { type: 'string' },
     'kafka-sasl-username': { type: 'string' },
     'kafka-sasl-password-file': { type: 'string' },
@@ -58,7 +67,17 @@ export const kafkaGroup: OptionGroup = {
   },
   help: {
     brokers: 'Kafka bootstrap brokers host:port,host:port (env KAFKA_BROKERS)',
-    'kafka-ssl': 'TLS to Kafka, verifying the brokers (env KAFKA_SSL=true)',
+    'kafka-ssl':
+      'TLS to Kafka, verifying the brokers (env KAFKA_SSL=true); any --kafka-ssl-* flag turns it on',
+    'kafka-ssl-ca-file': 'PEM file of the CA that signed the brokers (env KAFKA_SSL_CA_FILE)',
+    'kafka-ssl-cert-file': 'PEM client certificate, with --kafka-ssl-key-file (env KAFKA_SSL_CERT_FILE)',
+    'kafka-ssl-key-file': "PEM file of the client certificate's key (env KAFKA_SSL_KEY_FILE)",
+    'kafka-ssl-key-passphrase-file':
+      "file holding the client key's passphrase (else env KAFKA_SSL_KEY_PASSPHRASE)",
+    'kafka-ssl-key-passphrase-env': "name of the environment variable holding the client key's passphrase",
+    'kafka-ssl-servername': "name to verify in the brokers' certificates (env KAFKA_SSL_SERVERNAME)",
+    'kafka-ssl-reject-unauthorized':
+      '<true|false> false skips verifying the brokers, with a warning (env KAFKA_SSL_REJECT_UNAUTHORIZED)',
     'kafka-sasl-mechanism': 'plain (default), scram-sha-256 or scram-sha-512 (env KAFKA_SASL_MECHANISM)',
     'kafka-sasl-username': 'SASL user (env KAFKA_SASL_USERNAME)',
     'kafka-sasl-password-file': 'file holding the SASL password (else env KAFKA_SASL_PASSWORD)',

@@ -14,6 +14,7 @@ import { groups, kafkaGroup, keyGroup, mysqlGroup, rulesGroup, starRocksGroup } 
 import {
   envelopeKey,
   kafkaClientOptions,
+  kafkaSecrets,
   loadSettings,
   mysqlEndpoint,
   rulesDirectory,
@@ -80,7 +81,7 @@ export const doctorCommand: Command = {
         for (const t of literalTopics(rules)) if (!topics.includes(t)) topics.push(t)
       }
       const kafka = kafkaClientOptions(settings)
-      ctx.out.addSecret(kafka.sasl?.password)
+      for (const secret of kafkaSecrets(kafka)) ctx.out.addSecret(secret)
       findings.push(...(await kafkaFindings(kafka, topics, describe)))
     }
     if (wanted('starrocks')) {

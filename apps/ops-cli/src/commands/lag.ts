@@ -2,7 +2,7 @@ import { groupLag, isLagOverLimits, type PartitionLag, readShipperLag, type Samp
 import type { Command } from '../cli/command.ts'
 import { bool, int, list, str } from '../cli/flags.ts'
 import { kafkaGroup } from '../cli/option-groups.ts'
-import { kafkaClientOptions, loadSettings } from '../config.ts'
+import { kafkaClientOptions, kafkaSecrets, loadSettings } from '../config.ts'
 import { exitCodes, usageError } from '../errors.ts'
 import { withKafkaAdmin } from '../lib/kafka-admin.ts'
 
@@ -50,7 +50,7 @@ export const lagCommand: Command = {
     let partitions: PartitionLag[] = []
     if (groupsWanted.length > 0) {
       const kafka = kafkaClientOptions(loadSettings(values, ctx.env))
-      ctx.out.addSecret(kafka.sasl?.password)
+      for (const secret of kafkaSecrets(kafka)) ctx.out.addSecret(secret)
       const topics = list(values, 'topic')
       partitions = await withKafkaAdmin(kafka, async (admin) => {
         const all: PartitionLag[] = []

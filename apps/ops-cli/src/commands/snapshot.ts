@@ -14,6 +14,7 @@ import { bool, int, list, oneOf, str } from '../cli/flags.ts'
 import { groups, kafkaGroup, keyGroup, mysqlGroup, rulesGroup } from '../cli/option-groups.ts'
 import {
   kafkaClientOptions,
+  kafkaSecrets,
   loadSettings,
   mysqlEndpoint,
   requireEnvelopeKey,
@@ -104,7 +105,7 @@ export const snapshotCommand: Command = {
     const key = requireEnvelopeKey(settings)
     ctx.out.addSecret(key)
     const kafkaOptions = kafkaClientOptions(settings)
-    ctx.out.addSecret(kafkaOptions.sasl?.password)
+    for (const secret of kafkaSecrets(kafkaOptions)) ctx.out.addSecret(secret)
     const ruleSet = await against(`rules in ${dir}`, () => loadRuleDirectory(dir))
     const statePath =
       str(values, 'state') ?? `snapshot-${(rule ?? table)!.replace(/[^\w.-]/g, '_')}.state.json`

@@ -24,4 +24,23 @@ describe('--help', () => {
     // each example is a command line of this command (a cron line or pipe may wrap it)
     for (const l of lines) expect(l).toMatch(new RegExp(`sync-ops ${name}( |$)`))
   })
+
+  it.each(['snapshot', 'lag', 'doctor'])(
+    '%s --help lists the Kafka TLS flags with their values, and none that takes the passphrase itself',
+    async (name) => {
+      const r = await runOps([name, '--help'])
+      for (const flag of [
+        '--kafka-ssl-ca-file <file>',
+        '--kafka-ssl-cert-file <file>',
+        '--kafka-ssl-key-file <file>',
+        '--kafka-ssl-key-passphrase-file <file>',
+        '--kafka-ssl-key-passphrase-env <env>',
+        '--kafka-ssl-servername <servername>',
+      ])
+        expect(r.stdout).toMatch(new RegExp(`^ +${flag} +\\S`, 'm'))
+      // the value's name comes from the help text, which then goes on without it
+      expect(r.stdout).toMatch(/^ +--kafka-ssl-reject-unauthorized <true\|false> +false skips verifying/m)
+      expect(r.stdout).not.toMatch(/--kafka-ssl-key-passphrase[ =<]/)
+    },
+  )
 })

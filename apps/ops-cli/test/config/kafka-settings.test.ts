@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { makeTlsFiles } from '@sync/test-kit'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { FlagValues } from '../../src/cli/command.ts'
-import { kafkaClientOptions, loadSettings, mysqlEndpoint } from '../../src/config.ts'
+import { kafkaClientOptions, kafkaSecrets, loadSettings, mysqlEndpoint } from '../../src/config.ts'
 import type { CliError } from '../../src/errors.ts'
 import { parseFileConfig } from '../../src/lib/file-config.ts'
 
@@ -232,6 +232,193 @@ describe('Kafka TLS with a private CA and a client certificate', () => {
     expect(warning.message).toMatch(
       /^KAFKA_SSL_REJECT_UNAUTHORIZED is false: the Kafka brokers' certificates are NOT verified/,
     )
+  })
+})
+
+describe('Kafka TLS from flags', () => {
+  const tls = makeTlsFiles()
+  afterAll(() => tls.remove())
+  const pem = (path: string) => readFileSync(path, 'utf8')
+
+  it('sets each field from its --kafka-ssl-* flag, the passphrase from a file or a named variable', () => {
+    const passFile = file('flag-key-pass', `${tls.passphrase}\n`)
+    const flags = {
+      'kafka-ssl-ca-file': tls.ca,
+      'kafka-ssl-cert-file': tls.clientCert,
+      'kafka-ssl-key-file': tls.clientKey,
+      'kafka-ssl-servername': 'kafka.internal',
+    }
+    const ssl = kafkaClientOptions(
+      loadSettings({ ...flags, 'kafka-ssl-key-passphrase-file': passFile }, { KAFKA_BROKERS: 'k:1' }),
+    ).ssl
+    expect(ssl).toEqual({
+      rejectUnauthorized: true,
+      ca: pem(tls.ca),
+      cert: pem(tls.clientCert),
+      key: pem(tls.clientKey),
+      passphrase: tls.passphrase,
+      servername: 'kafka.internal',
+    })
+    const fromNamedEnv = kafkaClientOptions(
+      loadSettings(
+        { ...flags, 'kafka-ssl-key-passphrase-env': 'MY_KEY_PASS' },
+        { KAFKA_BROKERS: 'k:1', MY_KEY_PASS: tls.passphrase },
+      ),
+    ).ssl as Record<string, unknown>
+    expect(fromNamedEnv.passphrase).toBe(tls.passphrase)
+  })
+
+  it('ranks each flag over its variable, and the variable over the config file', () => {
+    const config = {
+      kafka: {
+        brokers: ['k:1'],
+        ssl: {
+          caFile: join(dir, 'file-ca.pem'),
+          certFile: tls.clientCert,
+          keyFile: tls.clientKey,
+          passphrase: 'wrong-from-file',
+          servername: 'file.internal',
+          rejectUnauthorized: false,
+        },
+      },
+    }
+    const env = {
+      KAFKA_SSL_CA_FILE: join(dir, 'env-ca.pem'),
+      KAFKA_SSL_KEY_PASSPHRASE: 'wrong-from-env',
+      KAFKA_SSL_SERVERNAME: 'env.internal',
+      KAFKA_SSL_REJECT_UNAUTHORIZED: 'false',
+    }
+    const ssl = kafkaClientOptions(
+      settings(config, env, {
+        'kafka-ssl-ca-file': tls.ca,
+        'kafka-ssl-key-passphrase-file': file('rank-key-pass', tls.passphrase),
+        'kafka-ssl-servername': 'flag.internal',
+        'kafka-ssl-reject-unauthorized': 'true',
+      }),
+    ).ssl as Record<string, unknown>
+    expect(ssl).toMatchObject({
+      ca: pem(tls.ca),
+      passphrase: tls.passphrase,
+      servername: 'flag.internal',
+      rejectUnauthorized: true,
+    })
+    // without the flags, the variables win over the file (the env CA does not exist: named)
+    const envOverFile = failure(() => kafkaClientOptions(settings(config, env)))
+    expect(envOverFile.message).toBe(`KAFKA_SSL_CA_FILE: cannot read ${join(dir, 'env-ca.pem')}: ENOENT`)
+    const fromEnv = kafkaClientOptions(
+      settings(config, { ...env, KAFKA_SSL_CA_FILE: tls.ca, KAFKA_SSL_KEY_PASSPHRASE: tls.passphrase }),
+    ).ssl as Record<string, unknown>
+    expect(fromEnv).toMatchObject({ servername: 'env.internal', rejectUnauthorized: false })
+    // and a field no flag or variable sets keeps the file's value
+    const fromFile = kafkaClientOptions(
+      settings(config, { KAFKA_SSL_CA_FILE: tls.ca, KAFKA_SSL_KEY_PASSPHRASE: tls.passphrase }),
+    ).ssl as Record<string, unknown>
+    expect(fromFile).toMatchObject({ servername: 'file.internal', rejectUnauthorized: false })
+  })
+
+  it('turns TLS on from a flag even when KAFKA_SSL=false, as a flag outranks the environment', () => {
+    const ssl = kafkaClientOptions(
+      loadSettings({ 'kafka-ssl-ca-file': tls.ca }, { KAFKA_BROKERS: 'k:1', KAFKA_SSL: 'false' }),
+    ).ssl
+    expect(ssl).toEqual({ rejectUnauthorized: true, ca: pem(tls.ca) })
+    expect(
+      kafkaClientOptions(
+        loadSettings({}, { KAFKA_BROKERS: 'k:1', KAFKA_SSL: 'false', KAFKA_SSL_CA_FILE: tls.ca }),
+      ).ssl,
+    ).toBeUndefined()
+  })
+
+  it('names the flag in every error, never the passphrase or the key', () => {
+    const missing = join(dir, 'missing-flag-ca.pem')
+    expect(
+      failure(() =>
+        kafkaClientOptions(loadSettings({ 'kafka-ssl-ca-file': missing }, { KAFKA_BROKERS: 'k:1' })),
+      ).message,
+    ).toBe(`--kafka-ssl-ca-file: cannot read ${missing}: ENOENT`)
+    const verify = failure(() =>
+      kafkaClientOptions(
+        loadSettings({ 'kafka-ssl-reject-unauthorized': 'maybe' }, { KAFKA_BROKERS: 'k:1' }),
+      ),
+    )
+    expect(verify.code).toBe('OPS_CONFIG')
+    expect(verify.message).toBe('--kafka-ssl-reject-unauthorized must be true or false, received "maybe"')
+    const lonelyCert = failure(() =>
+      kafkaClientOptions(loadSettings({ 'kafka-ssl-cert-file': tls.clientCert }, { KAFKA_BROKERS: 'k:1' })),
+    )
+    // the missing field has no source yet, so it is named as in the config file
+    expect(lonelyCert.message).toBe('kafka.ssl.keyFile is required with --kafka-ssl-cert-file')
+    const noVariable = failure(() =>
+      kafkaClientOptions(
+        loadSettings(
+          {
+            'kafka-ssl-cert-file': tls.clientCert,
+            'kafka-ssl-key-file': tls.clientKey,
+            'kafka-ssl-key-passphrase-env': 'UNSET_KEY_PASS',
+          },
+          { KAFKA_BROKERS: 'k:1' },
+        ),
+      ),
+    )
+    expect(noVariable.message).toBe(
+      '--kafka-ssl-key-passphrase-env: environment variable UNSET_KEY_PASS is not set',
+    )
+    const wrongPass = failure(() =>
+      kafkaClientOptions(
+        loadSettings(
+          {
+            'kafka-ssl-cert-file': tls.clientCert,
+            'kafka-ssl-key-file': tls.clientKey,
+            'kafka-ssl-key-passphrase-file': file('wrong-key-pass', 'wrong-flag-passphrase-not-shown'),
+          },
+          { KAFKA_BROKERS: 'k:1', KAFKA_SSL_KEY_PASSPHRASE: tls.passphrase },
+        ),
+      ),
+    )
+    expect(wrongPass.message).toMatch(
+      /^kafka\.ssl: the TLS files cannot be used together \(--kafka-ssl-cert-file .*, --kafka-ssl-key-file .*, --kafka-ssl-key-passphrase-file\): /,
+    )
+    for (const shown of ['wrong-flag-passphrase-not-shown', tls.passphrase, 'PRIVATE KEY'])
+      expect(wrongPass.message).not.toContain(shown)
+  })
+
+  it('warns naming the flag when it turns verification off', async () => {
+    // collected, not awaited once: an earlier test's file setting may warn on the same tick
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.message)
+    process.on('warning', onWarning)
+    try {
+      const ssl = kafkaClientOptions(
+        loadSettings(
+          { 'kafka-ssl-reject-unauthorized': 'false' },
+          { KAFKA_BROKERS: 'k:1', KAFKA_SSL_REJECT_UNAUTHORIZED: 'true' },
+        ),
+      ).ssl
+      expect(ssl).toEqual({ rejectUnauthorized: false })
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings.filter((w) => w.startsWith('--kafka-ssl-reject-unauthorized is false: '))).toHaveLength(1)
+  })
+
+  it("lists the SASL password, the client key and its passphrase as the output's secrets", () => {
+    const options = kafkaClientOptions(
+      loadSettings(
+        {
+          'kafka-ssl-cert-file': tls.clientCert,
+          'kafka-ssl-key-file': tls.clientKey,
+          'kafka-ssl-key-passphrase-env': 'MY_KEY_PASS',
+        },
+        {
+          KAFKA_BROKERS: 'k:1',
+          MY_KEY_PASS: tls.passphrase,
+          KAFKA_SASL_USERNAME: 'u',
+          KAFKA_SASL_PASSWORD: 'sasl-pw',
+        },
+      ),
+    )
+    expect(kafkaSecrets(options).sort()).toEqual(['sasl-pw', tls.passphrase, pem(tls.clientKey)].sort())
+    expect(kafkaSecrets({ brokers: ['k:1'], ssl: true })).toEqual([])
   })
 })
 
