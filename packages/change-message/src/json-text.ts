@@ -117,9 +117,67 @@ function nativeSafeMember(v: unknown, depth: number): boolean {
   }
 }
 
+// Object keys as JSON strings, kept: rows repeat the same few column names
+const quotedKeys = new Map<string, string>()
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k)
+  if (q === undefined) {
+    q = JSON.stringify(k)
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q)
+  }
+  return q
+}
+
+/**
+ * The text of a flat row (no nested object or array) holding exact numbers (raw JSON, e.g.
+ * DECIMAL) or bigint, which JSON.stringify cannot write, built as one string; undefined
+ * for anything else, which takes the general path. Writes what `write` writes.
+ */
+function flatCanonical(value: object): string | undefined {
+  if (Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined
+  if (typeof (value as RawJsonValue).rawJson === 'string') return undefined
+  let text = '{'
+  let first = true
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k]
+    let t: string
+    switch (typeof v) {
+      case 'string':
+        t = JSON.stringify(v)
+        break
+      case 'number':
+        if (!Number.isFinite(v)) return undefined
+        t = JSON.stringify(v)
+        break
+      case 'bigint':
+        t = v.toString()
+        break
+      case 'boolean':
+        t = v ? 'true' : 'false'
+        break
+      case 'undefined':
+        continue
+      case 'object':
+        if (v === null) t = 'null'
+        else if (isRawJsonValue(v)) t = v.rawJson
+        else return undefined
+        break
+      default:
+        return undefined
+    }
+    text += first ? `${quoteKey(k)}:${t}` : `,${quoteKey(k)}:${t}`
+    first = false
+  }
+  return `${text}}`
+}
+
 /** Compact JSON text keeping object key order; bigint as exact digits. */
 export function stringifyCanonical(value: unknown): string {
-  if (typeof value === 'object' && value !== null && nativeSafe(value, 0)) return JSON.stringify(value)
+  if (typeof value === 'object' && value !== null) {
+    if (nativeSafe(value, 0)) return JSON.stringify(value)
+    const flat = flatCanonical(value)
+    if (flat !== undefined) return flat
+  }
   const out: string[] = []
   write(value, out, false, 0)
   return out.join('')

@@ -45,6 +45,34 @@ describe('stringifyCanonical', () => {
     expect(() => stringifyCanonical({ doc: { deep: [Number.POSITIVE_INFINITY] } })).toThrow(/Infinity/)
   })
 
+  it('writes flat rows with exact numbers (the one-string path) as the general writer would', () => {
+    // the same row as JSON.stringify writes its plain form, raw and bigint members as digits
+    const row = {
+      id: 9007199254740993n,
+      'we"ird\\key\n': 'v "q" 中文 😀\u0000',
+      amount: { rawJson: '-0.10' },
+      gone: undefined,
+      n: -0,
+      big: 1e21,
+      on: false,
+      none: null,
+      '0': 'integer-like key first',
+    }
+    const plain = { ...row, id: 0, amount: 0 }
+    const expected = JSON.stringify(plain)
+      .replace('"id":0', '"id":9007199254740993')
+      .replace('"amount":0', '"amount":-0.10')
+    expect(stringifyCanonical(row)).toBe(expected)
+    expect(stringifyCanonical({ a: { rawJson: '1' }, b: {} })).toBe('{"a":1,"b":{}}') // nested: general path
+    expect(stringifyCanonical({ a: 1n, when: new Date(0) })).toBe('{"a":1,"when":"1970-01-01T00:00:00.000Z"}')
+    expect(() => stringifyCanonical({ a: 1n, x: Number.POSITIVE_INFINITY })).toThrow(/Infinity/)
+    expect(() => stringifyCanonical({ a: 1n, s: Symbol('x') })).toThrow(
+      expect.objectContaining({ code: 'CM_VALUE' }),
+    )
+    const withToJson = { a: 1n, toJSON: () => ({ replaced: true }) }
+    expect(stringifyCanonical(withToJson)).toBe('{"replaced":true}')
+  })
+
   it('refuses values JSON cannot carry', () => {
     expect(() => stringifyCanonical({ x: Number.NaN })).toThrow(/NaN/)
     expect(() => stringifyCanonical({ f: () => 1 })).toThrow(expect.objectContaining({ code: 'CM_VALUE' }))
