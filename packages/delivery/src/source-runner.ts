@@ -39,6 +39,8 @@ export interface SourceReader {
   start(): Promise<void>
   stop(): Promise<void>
   events(): AsyncIterator<ReaderEvent>
+  /** An event already queued, taken without a promise (see BinlogReader.tryNext). */
+  tryNext?(): ReaderEvent | undefined
   stats(): { queuedEvents: number }
 }
 
@@ -228,11 +230,14 @@ export function createSourceRunner(o: SourceRunnerOptions): SourceRunner {
     })
 
   /** Waits until the builder can map `event` (a catalog read), retrying a failed read. */
-  async function prepare(event: ReaderEvent): Promise<Outcome | undefined> {
-    if (event.kind !== 'insert' && event.kind !== 'update' && event.kind !== 'delete') return undefined
+  /** Waits until `event`'s table columns are known (`first`: what builder.prepare returned). */
+  async function prepare(
+    event: ReaderEvent & { kind: 'insert' | 'update' | 'delete' },
+    first: Promise<unknown>,
+  ): Promise<Outcome | undefined> {
     let attempt = 0
-    for (;;) {
-      const ready = builder.prepare(event)
+    let ready: Promise<unknown> | undefined = first
+    for (; ; ready = builder.prepare(event)) {
       if (ready === undefined) return undefined
       ready.catch(() => {})
       try {
@@ -263,23 +268,36 @@ export function createSourceRunner(o: SourceRunnerOptions): SourceRunner {
         await Promise.race([delivery.waitForRoom(), signal])
       if (stopping) return 'stop'
       if (restartReason !== undefined) return 'restart'
-      const next = it.next()
-      next.catch(() => {})
-      let result: IteratorResult<ReaderEvent> | typeof SIGNAL
-      try {
-        result = await Promise.race([next, signal])
-      } catch (err) {
-        return { error: err }
+      // Events already decoded are taken at once; only an empty queue is waited on (a race
+      // with the stop/reload signal, and promises per event, cost a few µs each: as much as
+      // a small transaction's own work)
+      let event = r.tryNext?.()
+      if (event === undefined) {
+        const next = it.next()
+        next.catch(() => {})
+        let result: IteratorResult<ReaderEvent> | typeof SIGNAL
+        try {
+          result = await Promise.race([next, signal])
+        } catch (err) {
+          return { error: err }
+        }
+        if (result === SIGNAL || stopping) continue
+        // decoded before the reload, perhaps through the old filter: read it again
+        if (restartReason !== undefined) return 'restart'
+        if (result.done)
+          return stopping ? 'stop' : { error: new Error('the binlog reader ended unexpectedly') }
+        event = result.value
       }
-      if (result === SIGNAL || stopping) continue
-      // decoded before the reload, perhaps through the old filter: read it again
-      if (restartReason !== undefined) return 'restart'
-      if (result.done) return stopping ? 'stop' : { error: new Error('the binlog reader ended unexpectedly') }
-      firstPulledTime ??= result.value.timestamp
-      const unprepared = await prepare(result.value)
-      if (unprepared !== undefined) return unprepared
+      firstPulledTime ??= event.timestamp
+      if (event.kind === 'insert' || event.kind === 'update' || event.kind === 'delete') {
+        const ready = builder.prepare(event)
+        if (ready !== undefined) {
+          const unprepared = await prepare(event, ready)
+          if (unprepared !== undefined) return unprepared
+        }
+      }
       try {
-        handler.handle(result.value)
+        handler.handle(event)
       } catch (err) {
         const code = codeOf(err, 'MAP')
         setState('blocked', `a row cannot be mapped: ${(err as Error).message}`)

@@ -55,12 +55,16 @@ function txn(from: number, end: number, row: RenderedRow, timestamp = T0): Reade
   ]
 }
 
-/** A reader that hands out `events` and then waits; `pulls` counts what the runner took. */
-function scriptedReader(events: ReaderEvent[], startError?: Error) {
+/**
+ * A reader that hands out `events` and then waits; `pulls` counts what the runner took.
+ * With `sync`, queued events are also offered through tryNext, as the binlog reader does.
+ */
+function scriptedReader(events: ReaderEvent[], startError?: Error, sync = false) {
   let stopped = false
   let waiting: ((r: IteratorResult<ReaderEvent>) => void) | undefined
-  const self: { pulls: number; stopped(): boolean; reader: SourceReader } = {
+  const self: { pulls: number; syncPulls: number; stopped(): boolean; reader: SourceReader } = {
     pulls: 0,
+    syncPulls: 0,
     stopped: () => stopped,
     reader: {
       async start() {
@@ -80,6 +84,18 @@ function scriptedReader(events: ReaderEvent[], startError?: Error) {
         },
       }),
       stats: (): { queuedEvents: number } => ({ queuedEvents: Math.max(0, events.length - self.pulls) }),
+      ...(sync
+        ? {
+            tryNext(): ReaderEvent | undefined {
+              const value = stopped ? undefined : events[self.pulls]
+              if (value !== undefined) {
+                self.pulls++
+                self.syncPulls++
+              }
+              return value
+            },
+          }
+        : {}),
     },
   }
   return self
@@ -207,77 +223,100 @@ describe('source runner', () => {
     })
   })
 
-  it('blocks on a row it cannot map, ships nothing after it, and resumes from the last commit after a restart', async () => {
-    const first = scriptedReader([
-      ...txn(4, 100, { id: 1 }),
-      ...txn(100, 200, { id: 2, surprise: 'x' }), // policy "error": TM_UNMAPPED_COLUMN
-      ...txn(200, 300, { id: 3 }),
-    ])
-    const second = scriptedReader([...txn(100, 200, { id: 2, surprise: 'x' }), ...txn(200, 300, { id: 3 })])
-    const { runner, matcher, store, sent, starts, states, errors } = await setUp({
-      readers: [first, second],
-      unmapped: 'error',
-    })
-    void runner.run()
-    await until(() => runner.state() === 'blocked', 'blocked')
-    expect(states.at(-1)?.[1]).toMatch(/^a row cannot be mapped: .*"surprise"/)
-    expect(errors).toEqual(['TM_UNMAPPED_COLUMN'])
-    await new Promise((r) => setTimeout(r, 30))
-    expect(first.pulls).toBe(5) // nothing pulled after the row that blocks
-    expect(sent.map((m) => rowOf(m).id)).toEqual([1])
-    expect(runner.health().ok).toBe(false)
+  it.each([
+    ['iterator', false],
+    ['tryNext', true],
+  ])(
+    'blocks on a row it cannot map, ships nothing after it, and resumes from the last commit after a restart (events by %s)',
+    async (_mode, sync) => {
+      const first = scriptedReader(
+        [
+          ...txn(4, 100, { id: 1 }),
+          ...txn(100, 200, { id: 2, surprise: 'x' }), // policy "error": TM_UNMAPPED_COLUMN
+          ...txn(200, 300, { id: 3 }),
+        ],
+        undefined,
+        sync,
+      )
+      const second = scriptedReader(
+        [...txn(100, 200, { id: 2, surprise: 'x' }), ...txn(200, 300, { id: 3 })],
+        undefined,
+        sync,
+      )
+      const { runner, matcher, store, sent, starts, states, errors } = await setUp({
+        readers: [first, second],
+        unmapped: 'error',
+      })
+      void runner.run()
+      await until(() => runner.state() === 'blocked', 'blocked')
+      expect(states.at(-1)?.[1]).toMatch(/^a row cannot be mapped: .*"surprise"/)
+      expect(errors).toEqual(['TM_UNMAPPED_COLUMN'])
+      await new Promise((r) => setTimeout(r, 30))
+      expect(first.pulls).toBe(5) // nothing pulled after the row that blocks
+      expect(sent.map((m) => rowOf(m).id)).toEqual([1])
+      expect(runner.health().ok).toBe(false)
 
-    // the rule is fixed (a reload), and the source is told to restart
-    matcher.replaceRules(rules('drop'))
-    runner.requestRestart('rules reloaded')
-    await until(() => sent.length === 3, 'rows after the restart')
-    expect(starts).toEqual([at(4), at(100)]) // the commit before the blocked transaction
-    expect(first.stopped()).toBe(true)
-    expect(sent.map((m) => rowOf(m))).toEqual([
-      { id: 1, __op: 0 },
-      { id: 2, __op: 0 },
-      { id: 3, __op: 0 },
-    ])
-    expect(runner.state()).toBe('running')
+      // the rule is fixed (a reload), and the source is told to restart
+      matcher.replaceRules(rules('drop'))
+      runner.requestRestart('rules reloaded')
+      await until(() => sent.length === 3, 'rows after the restart')
+      expect(starts).toEqual([at(4), at(100)]) // the commit before the blocked transaction
+      expect(first.stopped()).toBe(true)
+      expect(sent.map((m) => rowOf(m))).toEqual([
+        { id: 1, __op: 0 },
+        { id: 2, __op: 0 },
+        { id: 3, __op: 0 },
+      ])
+      expect(runner.state()).toBe('running')
 
-    await runner.stop()
-    expect(runner.state()).toBe('stopped')
-    expect(await store.load()).toMatchObject({ file: FILE, pos: 300 }) // final flush + checkpoint
-  })
+      await runner.stop()
+      expect(runner.state()).toBe('stopped')
+      expect(await store.load()).toMatchObject({ file: FILE, pos: 300 }) // final flush + checkpoint
+      // with tryNext, queued events were taken without the iterator
+      if (sync) expect(first.syncPulls + second.syncPulls).toBeGreaterThan(0)
+    },
+  )
 
-  it('stops pulling while the open batch is full and Kafka has not answered, and resumes after', async () => {
-    const events = Array.from({ length: 50 }, (_, i) => txn(4 + i * 10, 14 + i * 10, { id: i + 1 })).flat()
-    const reader = scriptedReader(events)
-    const gates: Array<() => void> = []
-    const sent: number[] = []
-    const { runner } = await setUp({
-      readers: [reader],
-      send: (m) =>
-        new Promise<void>((resolve) =>
-          gates.push(() => {
-            sent.push(...m.map((x) => rowOf(x).id as number))
-            resolve()
-          }),
-        ),
-      extra: { batch: { maxMessages: 4, maxBytes: 1 << 20 } },
-    })
-    void runner.run()
-    await until(() => gates.length === 1, 'the first send')
-    await new Promise((r) => setTimeout(r, 50))
-    // 4 rows in flight and 4 in the full open batch: the last event pulled is row 8's insert
-    const pulledWhileFull = reader.pulls
-    expect(pulledWhileFull).toBe(3 * 7 + 2)
-    await new Promise((r) => setTimeout(r, 50))
-    expect(reader.pulls).toBe(pulledWhileFull)
+  it.each([
+    ['iterator', false],
+    ['tryNext', true],
+  ])(
+    'stops pulling while the open batch is full and Kafka has not answered, and resumes after (events by %s)',
+    async (_mode, sync) => {
+      const events = Array.from({ length: 50 }, (_, i) => txn(4 + i * 10, 14 + i * 10, { id: i + 1 })).flat()
+      const reader = scriptedReader(events, undefined, sync)
+      const gates: Array<() => void> = []
+      const sent: number[] = []
+      const { runner } = await setUp({
+        readers: [reader],
+        send: (m) =>
+          new Promise<void>((resolve) =>
+            gates.push(() => {
+              sent.push(...m.map((x) => rowOf(x).id as number))
+              resolve()
+            }),
+          ),
+        extra: { batch: { maxMessages: 4, maxBytes: 1 << 20 } },
+      })
+      void runner.run()
+      await until(() => gates.length === 1, 'the first send')
+      await new Promise((r) => setTimeout(r, 50))
+      // 4 rows in flight and 4 in the full open batch: the last event pulled is row 8's insert
+      const pulledWhileFull = reader.pulls
+      expect(pulledWhileFull).toBe(3 * 7 + 2)
+      await new Promise((r) => setTimeout(r, 50))
+      expect(reader.pulls).toBe(pulledWhileFull)
 
-    // Kafka answers: the runner pulls again until everything is delivered, in order
-    while (sent.length < 50) {
-      await until(() => gates.length > 0, 'a send')
-      gates.shift()?.()
-    }
-    expect(sent).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
-    expect(reader.pulls).toBe(150)
-  })
+      // Kafka answers: the runner pulls again until everything is delivered, in order
+      while (sent.length < 50) {
+        await until(() => gates.length > 0, 'a send')
+        gates.shift()?.()
+      }
+      expect(sent).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+      expect(reader.pulls).toBe(150)
+      expect(reader.syncPulls).toBe(sync ? 150 : 0)
+    },
+  )
 
   it('reports seconds behind from the last acknowledged transaction, and 0 once idle', async () => {
     const reader = scriptedReader(txn(4, 100, { id: 1 }, T0 - 7000))

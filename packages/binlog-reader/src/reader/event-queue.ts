@@ -77,23 +77,32 @@ export class EventQueue<T> {
     }
   }
 
+  /**
+   * The next queued item, taken at once, or undefined when none is queued (and when the
+   * stream has ended or failed: next() reports those). Lets a consumer drain what is queued
+   * without a promise per item; watermarks work as with next().
+   */
+  tryShift(): T | undefined {
+    if (this.ended) return undefined
+    const entry = this.items[this.head]
+    if (!entry) return undefined
+    this.items[this.head] = undefined
+    this.head++
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    this.weightQueued -= entry.weight
+    if (this.high && this.weightQueued <= this.options.highWaterMark / 2) {
+      this.high = false
+      this.options.onLow()
+    }
+    return entry.item
+  }
+
   next(): Promise<IteratorResult<T>> {
     if (this.ended) return Promise.resolve({ value: undefined, done: true })
-    const entry = this.items[this.head]
-    if (entry) {
-      this.items[this.head] = undefined
-      this.head++
-      if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items = this.items.slice(this.head)
-        this.head = 0
-      }
-      this.weightQueued -= entry.weight
-      if (this.high && this.weightQueued <= this.options.highWaterMark / 2) {
-        this.high = false
-        this.options.onLow()
-      }
-      return Promise.resolve({ value: entry.item, done: false })
-    }
+    if (this.items[this.head]) return Promise.resolve({ value: this.tryShift() as T, done: false })
     if (this.terminal) {
       const { error } = this.terminal
       this.ended = true

@@ -60,6 +60,12 @@ export interface BinlogReader extends AsyncIterable<ReaderEvent> {
   checkpoint(): BinlogPosition | undefined
   stats(): ReaderStats
   events(): AsyncIterableIterator<ReaderEvent>
+  /**
+   * The next event already decoded and queued, taken synchronously, or undefined when none
+   * is queued (then use the iterator, which also reports the end and errors). The same
+   * stream as the iterator: a consumer may mix both; each event is handed out once.
+   */
+  tryNext(): ReaderEvent | undefined
 }
 
 function asBinlogError(err: unknown): BinlogError {
@@ -270,20 +276,22 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
     }
   }
 
+  /** Bookkeeping for an event handed to the consumer (by the iterator or tryNext). */
+  function pulled(event: ReaderEvent): void {
+    counters.events++
+    if (event.kind === 'commit') {
+      delivered = event.checkpoint
+      counters.transactions++
+    } else if (event.kind === 'insert' || event.kind === 'delete' || event.kind === 'update') {
+      counters.rows += event.rows.length
+    }
+    if (event.kind !== 'reconnect') lastDeliveredTimestamp = event.timestamp
+  }
+
   const iterator: AsyncIterableIterator<ReaderEvent> = {
     async next() {
       const result = await queue.next()
-      if (!result.done) {
-        const event = result.value
-        counters.events++
-        if (event.kind === 'commit') {
-          delivered = event.checkpoint
-          counters.transactions++
-        } else if (event.kind === 'insert' || event.kind === 'delete' || event.kind === 'update') {
-          counters.rows += event.rows.length
-        }
-        if (event.kind !== 'reconnect') lastDeliveredTimestamp = event.timestamp
-      }
+      if (!result.done) pulled(result.value)
       return result
     },
     async return() {
@@ -359,6 +367,11 @@ export function createBinlogReader(options: BinlogReaderOptions): BinlogReader {
       dumpThreadId: session?.threadId,
     }),
     events: () => iterator,
+    tryNext() {
+      const event = queue.tryShift()
+      if (event !== undefined) pulled(event)
+      return event
+    },
     [Symbol.asyncIterator]: () => iterator,
   }
   return reader
