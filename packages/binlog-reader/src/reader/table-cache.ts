@@ -13,9 +13,15 @@ export class LruCache<V> {
     return this.map.size
   }
 
+  /**
+   * A hit is moved to the young end only once the cache is more than half full: below that
+   * nothing is evicted soon, and a Map delete + set on every hit (one per TableMap event, so
+   * per transaction) was a visible cost. Eviction is least-recently-used among entries hit
+   * since then, insertion order otherwise.
+   */
   get(key: string): V | undefined {
     const value = this.map.get(key)
-    if (value !== undefined) {
+    if (value !== undefined && this.map.size > this.capacity >>> 1) {
       this.map.delete(key)
       this.map.set(key, value)
     }
