@@ -129,16 +129,19 @@ function quoteKey(k: string): string {
 }
 
 /**
- * The text of a flat row (no nested object or array) holding exact numbers (raw JSON, e.g.
- * DECIMAL) or bigint, which JSON.stringify cannot write, built as one string; undefined
- * for anything else, which takes the general path. Writes what `write` writes.
+ * The text of a flat object (no nested object or array), e.g. a row holding exact numbers
+ * (raw JSON, e.g. DECIMAL) or bigint, which JSON.stringify cannot write, or a key whose
+ * names are out of order, built as one string (keys sorted with `sortKeys`); undefined for
+ * anything else, which takes the general path. Writes what `write` writes.
  */
-function flatCanonical(value: object): string | undefined {
+function flatCanonical(value: object, sortKeys = false): string | undefined {
   if (Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined
   if (typeof (value as RawJsonValue).rawJson === 'string') return undefined
   let text = '{'
   let first = true
-  for (const k of Object.keys(value)) {
+  const keys = Object.keys(value)
+  if (sortKeys) keys.sort()
+  for (const k of keys) {
     const v = (value as Record<string, unknown>)[k]
     let t: string
     switch (typeof v) {
@@ -186,8 +189,11 @@ export function stringifyCanonical(value: unknown): string {
 /** Compact JSON text with object keys sorted at every level: equal values give equal text. */
 export function stringifyStable(value: unknown): string {
   // the usual key: one flat object whose keys are already in order
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && flatSorted(value)) {
-    return JSON.stringify(value)
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    if (flatSorted(value)) return JSON.stringify(value)
+    // a flat key out of order (e.g. table_name before id) or holding a bigint: one string
+    const flat = flatCanonical(value, true)
+    if (flat !== undefined) return flat
   }
   const out: string[] = []
   write(value, out, true, 0)

@@ -97,6 +97,19 @@ describe('stringifyStable', () => {
     expect(stringifyStable({ z: 'last', a: 'first' })).toBe('{"a":"first","z":"last"}')
   })
 
+  it('writes flat keys out of order (the one-string path) as fast-json-stable-stringify does', () => {
+    const keys = [
+      { table_name: 'orders_202401', id: 7 },
+      { 'z"q': 'x\ny', a: null, m: true, b: -0, '0': 1.5, é: '中' },
+      { zz: undefined, a: 1 },
+    ]
+    for (const k of keys) expect(stringifyStable(k)).toBe(stableStringify(k))
+    expect(stringifyStable({ table_name: 'o', id: { rawJson: '12.50' } })).toBe(
+      '{"id":12.50,"table_name":"o"}',
+    )
+    expect(stringifyStable({ b: 1, a: { y: 1, x: 2 } })).toBe('{"a":{"x":2,"y":1},"b":1}') // nested: general path
+  })
+
   it('gives the same text whatever the key order', () => {
     expect(stringifyStable({ table_name: 'o_1', id: 7n })).toBe(
       stringifyStable({ id: 7n, table_name: 'o_1' }),
