@@ -16,9 +16,11 @@ import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import type { OutMessage } from '@sync/delivery'
 import { silentLogger } from '@sync/service-kit'
 import {
+  cpuPerCall,
   createTestDatabase,
   kafkaBrokers,
   kafkaMockControl,
+  plaintextsLike,
   readStackEnv,
   stackCpu,
   stackCpuSince,
@@ -133,26 +135,10 @@ async function zongjiBaseline(
   }
 }
 
-/**
- * CPU µs per row of sealing plaintexts as long as the shipper's (recovered from the
- * message values' length: hex of ciphertext and tag), with the package the shipper uses.
- */
+/** CPU µs per row of sealing plaintexts as long as the shipper's, with the package it uses. */
 function sealCost(sample: readonly OutMessage[]): number {
   const cipher = createEnvelopeCipher({ key: generateKey(256) })
-  const plains = sample.map((m) => {
-    const hex = /"ciphertext":"([0-9a-f]*)"/.exec(m.value)?.[1] ?? ''
-    const n = Math.max(0, hex.length / 2 - 16)
-    return `{"row":"${'x'.repeat(Math.max(0, n - 10))}"}`
-  })
-  for (const p of plains) cipher.sealToBytes(p)
-  let best = Number.POSITIVE_INFINITY
-  for (let r = 0; r < 5; r++) {
-    const c0 = process.cpuUsage()
-    for (let k = 0; k < 4; k++) for (const p of plains) cipher.sealToBytes(p)
-    const c = process.cpuUsage(c0)
-    best = Math.min(best, (c.user + c.system) / (4 * plains.length))
-  }
-  return best
+  return cpuPerCall(plaintextsLike(sample.map((m) => m.value)), (p) => cipher.sealToBytes(p))
 }
 
 async function shipperRun(

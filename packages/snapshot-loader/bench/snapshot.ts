@@ -18,9 +18,11 @@ import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { createTableMatcher, parseRuleSet } from '@sync/table-matcher'
 import {
   connectMysql,
+  cpuPerCall,
   kafkaBrokers,
   kafkaMockControl,
   mysqlOptions,
+  plaintextsLike,
   stackCpu,
   stackCpuSince,
   uniqueName,
@@ -219,20 +221,8 @@ async function plainProduce(sample: readonly SinkMessage[], count: number) {
   }
 }
 
-/** CPU µs per seal of plaintexts as long as the sample's (from the value's ciphertext hex). */
+/** CPU µs per seal of plaintexts as long as the sample's rows, with the package the loader uses. */
 function sealCost(sample: readonly SinkMessage[]): number {
   const cipher = createEnvelopeCipher({ key: generateKey(256) })
-  const plains = sample.map((m) => {
-    const hex = /"ciphertext":"([0-9a-fA-F]*)"/.exec(m.value)?.[1] ?? ''
-    const bytes = Math.max(0, hex.length / 2 - 16)
-    return `{"row":"${'x'.repeat(Math.max(0, bytes - 10))}"}`
-  })
-  let best = Number.POSITIVE_INFINITY
-  for (let r = 0; r < 5; r++) {
-    const c0 = process.cpuUsage()
-    for (let k = 0; k < 4; k++) for (const p of plains) cipher.sealToBytes(p)
-    const c = process.cpuUsage(c0)
-    best = Math.min(best, (c.user + c.system) / (4 * plains.length))
-  }
-  return best
+  return cpuPerCall(plaintextsLike(sample.map((m) => m.value)), (p) => cipher.sealToBytes(p))
 }

@@ -1,5 +1,6 @@
 export { readStackEnv, type StackEnv } from '@sync/stack'
 export { registerCleanup } from './cleanup.ts'
+export { cpuPerCall, plaintextsLike } from './cpu-cost.ts'
 export {
   createTestGroupId,
   createTestKafka,
