@@ -109,8 +109,10 @@ export function readStackEnv(env: NodeJS.ProcessEnv = process.env): StackEnv {
     local: { mysql: !ext.mysql && !!written?.local.mysql, kafka: !ext.kafka && !!written?.local.kafka },
     mysql: ext.mysql ?? written!.mysql,
     mysqlRepl: ext.mysqlRepl ?? written?.mysqlRepl ?? { ...localCredentials.repl },
+    // a named Kafka gets a mock control only when KAFKA_MOCK_CONTROL names one too (as a
+    // sourced .stack/env.sh does: the stack's own mock, reached through the environment)
     kafka: ext.kafka
-      ? { brokers: ext.kafka.brokers }
+      ? { brokers: ext.kafka.brokers, ...(env.KAFKA_MOCK_CONTROL && control ? { control } : {}) }
       : { brokers: written!.kafka.brokers, ...(control ? { control } : {}) },
   }
 }

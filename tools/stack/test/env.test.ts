@@ -100,6 +100,19 @@ describe('readStackEnv', () => {
     expect(env.kafka).toEqual({ brokers: ['k:9092'] })
   })
 
+  it('keeps the mock control named beside the brokers (a sourced .stack/env.sh)', () => {
+    const env = readStackEnv({
+      SYNC_STACK_DIR: emptyDir(),
+      MYSQL_HOST: 'db',
+      KAFKA_BROKERS: '127.0.0.1:1,127.0.0.1:2',
+      KAFKA_MOCK_CONTROL: '127.0.0.1:9699',
+    })
+    expect(env.kafka).toEqual({
+      brokers: ['127.0.0.1:1', '127.0.0.1:2'],
+      control: { host: '127.0.0.1', port: 9699 },
+    })
+  })
+
   it('uses what "stack up" wrote for the services the environment does not name', () => {
     const dir = emptyDir()
     writeStackEnv(written, dir)
