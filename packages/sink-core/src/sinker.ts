@@ -124,8 +124,9 @@ export function createSinker(options: SinkerOptions) {
         ])
       } catch (err) {
         // kafkajs restarting its consumer (its own retry loop; the CRASH event with restart:
-        // true comes only after it has already dropped the group): the group's membership is in limbo and the batches in flight are no longer ours to finish. A new
-        // generation re-forms them from what the group has stored once it has rejoined.
+        // true comes only after it has already dropped the group): the group's membership is
+        // in limbo and the batches in flight are no longer ours to finish. A new generation
+        // re-forms them from what the group has stored once it has rejoined.
         if (isConsumerRestarting(err) && w.gen === generation) newGeneration('consumer restart')
         throw err
       }
