@@ -6,13 +6,12 @@
 // Order is unchanged: a source has one batch in flight, and the worker handles batches in
 // the order it receives them.
 
-import { Worker } from 'node:worker_threads'
-import { workerEntry } from '@sync/service-kit'
+import { createWorkerChannel, workerEntry } from '@sync/service-kit'
 import type { OutMessage } from './delivery-loop.ts'
 import { DeliveryError } from './errors.ts'
 import { createKafkaProducer, type KafkaProducer, type TopicBatch } from './kafka-producer.ts'
 import type { KafkaSettings } from './kafka-settings.ts'
-import type { FromWorker, ToWorker } from './kafka-worker.ts'
+import type { ToWorker } from './kafka-worker.ts'
 
 export interface KafkaHealth {
   ok: boolean
@@ -86,64 +85,15 @@ export function createKafkaSender({ settings, log, now }: KafkaSenderOptions): K
 /** The producer on a worker thread; respawned at the next send if the worker dies. */
 function createWorkerProducer(settings: KafkaSettings): KafkaProducer {
   // from sources the worker registers tsx itself (Node 20 does not carry module hooks over)
-  const { entry, eval: isEval } = workerEntry(import.meta.url, 'kafka-worker')
-  const pending = new Map<number, { resolve(): void; reject(err: Error): void }>()
-  let worker: Worker | undefined
-  let onClosed: (() => void) | undefined
-  let nextId = 1
-
-  const failAll = (err: Error) => {
-    const list = [...pending.values()]
-    pending.clear()
-    for (const p of list) p.reject(err)
-  }
-  const spawn = (): Worker => {
-    const w = new Worker(entry, { workerData: { settings }, eval: isEval })
-    w.on('message', (m: FromWorker) => {
-      if (m.type === 'closed') return onClosed?.()
-      const p = pending.get(m.id)
-      if (!p) return
-      pending.delete(m.id)
-      if (m.error === undefined) return p.resolve()
-      const err = new Error(m.error.message)
-      err.name = m.error.name
-      p.reject(err)
-    })
-    w.on('error', (err) => failAll(err))
-    w.on('exit', (code) => {
-      if (worker === w) worker = undefined
-      failAll(new Error(`the Kafka worker thread exited (code ${code})`))
-      onClosed?.()
-    })
-    return w
-  }
-  const post = (w: Worker, m: ToWorker) => w.postMessage(m)
-
+  const channel = createWorkerChannel({
+    entry: workerEntry(import.meta.url, 'kafka-worker'),
+    workerData: { settings },
+    what: 'Kafka producer',
+  })
   return {
-    send(topics) {
-      worker ??= spawn()
-      const w = worker
-      const id = nextId++
-      return new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject })
-        post(w, { type: 'send', id, topics: topics as TopicBatch[] })
-      })
+    async send(topics) {
+      await channel.call((id) => ({ type: 'send', id, topics: topics as TopicBatch[] }) satisfies ToWorker)
     },
-    async close() {
-      const w = worker
-      worker = undefined
-      if (!w) return
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 5000)
-        onClosed = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-        post(w, { type: 'close' })
-      })
-      onClosed = undefined
-      await w.terminate()
-      failAll(new Error('the producer is closed'))
-    },
+    close: () => channel.close(),
   }
 }

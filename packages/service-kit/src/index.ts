@@ -29,4 +29,12 @@ export { createMetricsRegistry, defaultLatencyBuckets, type Labels, type Metrics
 export { createMetricsSink, type MetricsSink } from './metrics-sink.ts'
 export { type HealthReport, type OpsServerOptions, startOpsServer } from './ops-server.ts'
 export { isSecretRef, resolveSecret, SecretError, type SecretRef } from './secrets.ts'
+export {
+  createWorkerChannel,
+  type WorkerChannel,
+  type WorkerChannelOptions,
+  type WorkerErrorReply,
+  type WorkerReply,
+  workerErrorReply,
+} from './worker-channel.ts'
 export { isSourceUrl, siblingModuleUrl, type WorkerEntry, workerEntry } from './worker-entry.ts'

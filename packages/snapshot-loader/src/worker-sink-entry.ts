@@ -3,24 +3,16 @@
 // the main thread; the loader's send window bounds them).
 
 import { parentPort, workerData } from 'node:worker_threads'
+import { type WorkerReply, workerErrorReply } from '@sync/service-kit'
 import type { SnapshotSink } from './types.ts'
-import { type FromSinkWorker, type ToSinkWorker, unpackBatch } from './worker-sink.ts'
+import { type ToSinkWorker, unpackBatch } from './worker-sink.ts'
 
 type ClosableSink = SnapshotSink & { close?(): Promise<void> | void }
 
 const port = parentPort
 if (port) {
   const { module, options } = workerData as { module: string; options: unknown }
-  const reply = (m: FromSinkWorker) => port.postMessage(m)
-  const errorOf = (err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err))
-    const retriable = (err as { retriable?: unknown })?.retriable
-    return {
-      name: e.name,
-      message: e.message,
-      ...(typeof retriable === 'boolean' ? { retriable } : {}),
-    }
-  }
+  const reply = (m: WorkerReply) => port.postMessage(m)
   const ready: Promise<ClosableSink> = import(module).then(
     (m: { createSink?: (o: unknown) => ClosableSink | Promise<ClosableSink> }) => {
       if (typeof m.createSink !== 'function') throw new TypeError(`${module} exports no createSink(options)`)
@@ -43,7 +35,7 @@ if (port) {
         : ready.then((sink) => sink.partitionCount(m.topic))
     run.then(
       (value) => reply(value === undefined ? { type: 'done', id: m.id } : { type: 'done', id: m.id, value }),
-      (err: unknown) => reply({ type: 'done', id: m.id, error: errorOf(err) }),
+      (err: unknown) => reply({ type: 'done', id: m.id, error: workerErrorReply(err) }),
     )
   })
 }

@@ -7,13 +7,13 @@
 //
 //   main → worker: { type: 'send', id, topic, keys, values, partitions, headerSets, headerOf }
 //                  { type: 'partitions', id, topic } | { type: 'close' }
-//   worker → main: { type: 'done', id, value?, error? } | { type: 'closed' }
+//   worker → main: { type: 'done', id, value?, error? } | { type: 'closed' } (service-kit's
+//                  WorkerReply; the calls go through its createWorkerChannel)
 //
 // A worker that dies fails the calls in flight; the next call starts a new one.
 
 import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
-import { workerEntry } from '@sync/service-kit'
+import { createWorkerChannel, workerEntry } from '@sync/service-kit'
 import { optionError } from './errors.ts'
 import type { SinkMessage, SnapshotSink } from './types.ts'
 
@@ -46,15 +46,6 @@ export type ToSinkWorker =
     }
   | { type: 'partitions'; id: number; topic: string }
   | { type: 'close' }
-
-export type FromSinkWorker =
-  | {
-      type: 'done'
-      id: number
-      value?: number
-      error?: { name: string; message: string; retriable?: boolean }
-    }
-  | { type: 'closed' }
 
 /** A batch in the form it crosses to the worker. */
 export function packBatch(
@@ -111,74 +102,23 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
   const moduleUrl =
     module instanceof URL ? module.href : module.startsWith('file:') ? module : pathToFileURL(module).href
   // from sources the worker registers tsx itself (Node 20 does not carry module hooks over)
-  const { entry, eval: isEval } = workerEntry(import.meta.url, 'worker-sink-entry')
-  const pending = new Map<number, { resolve(value: number | undefined): void; reject(err: Error): void }>()
-  let worker: Worker | undefined
-  let onClosed: (() => void) | undefined
-  let nextId = 1
-
-  const failAll = (err: Error) => {
-    const list = [...pending.values()]
-    pending.clear()
-    for (const p of list) p.reject(err)
-  }
-  const spawn = (): Worker => {
-    const w = new Worker(entry, {
-      eval: isEval,
-      workerData: { module: moduleUrl, options: options.options },
-    })
-    w.on('message', (m: FromSinkWorker) => {
-      if (m.type === 'closed') return onClosed?.()
-      const p = pending.get(m.id)
-      if (!p) return
-      pending.delete(m.id)
-      if (m.error === undefined) return p.resolve(m.value)
-      const err = Object.assign(new Error(m.error.message), {
-        ...(m.error.retriable === undefined ? {} : { retriable: m.error.retriable }),
-      })
-      err.name = m.error.name
-      p.reject(err)
-    })
-    w.on('error', (err) => failAll(err))
-    w.on('exit', (code) => {
-      if (worker === w) worker = undefined
-      failAll(new Error(`the sink worker thread exited (code ${code})`))
-      onClosed?.()
-    })
-    return w
-  }
-  const call = (make: (id: number) => ToSinkWorker): Promise<number | undefined> => {
-    worker ??= spawn()
-    const w = worker
-    const id = nextId++
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject })
-      w.postMessage(make(id))
-    })
-  }
+  const channel = createWorkerChannel({
+    entry: workerEntry(import.meta.url, 'worker-sink-entry'),
+    workerData: { module: moduleUrl, options: options.options },
+    what: 'snapshot sink',
+  })
 
   return {
     async send(topic, messages) {
-      await call((id) => packBatch(id, topic, messages))
+      await channel.call((id) => packBatch(id, topic, messages))
     },
     async partitionCount(topic) {
-      return (await call((id) => ({ type: 'partitions', id, topic }))) ?? 0
+      return (
+        ((await channel.call((id) => ({ type: 'partitions', id, topic }) satisfies ToSinkWorker)) as
+          | number
+          | undefined) ?? 0
+      )
     },
-    async close() {
-      const w = worker
-      worker = undefined
-      if (!w) return
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 5000)
-        onClosed = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-        w.postMessage({ type: 'close' } satisfies ToSinkWorker)
-      })
-      onClosed = undefined
-      await w.terminate()
-      failAll(new Error('the sink is closed'))
-    },
+    close: () => channel.close(),
   }
 }
