@@ -19,6 +19,7 @@ import {
   toAad,
 } from './options.js'
 import { decodeHexView, SIMD_FROM_BYTES } from './simd-hex.js'
+import { createTableGcm, type TableGcm } from './table-gcm.js'
 import { encodeUtf8, wipeUtf8 } from './utf8-scratch.js'
 
 /** The 128-bit tag appended to the ciphertext, as Java's GCMParameterSpec(128, nonce) expects. */
@@ -70,8 +71,17 @@ export function createEnvelopeCipher(options: EnvelopeCipherOptions): EnvelopeCi
     return [nonce, gcm]
   }
 
-  /** A short row: Node's own hex for the nonce, the ciphertext and the tag. */
+  // made at the first seal: a cipher that only opens never builds the hash tables
+  let tables: TableGcm | undefined | null = resolved.fastSeal ? null : undefined
+
+  /** A short row: by table GCM (src/table-gcm.ts) when it fits, else Node's; hex by Node. */
   function sealShort(plaintext: string | Uint8Array, callOptions?: CallOptions): [string, string] {
+    if (tables === null) tables = createTableGcm(active, nonceBytes)
+    if (tables !== undefined) {
+      const aad = callOptions?.aad === undefined ? resolved.aad : toAad(callOptions.aad, 'aad')
+      const sealed = tables.seal(plaintext, aad)
+      if (sealed !== undefined) return sealed
+    }
     const [nonce, gcm] = begin(callOptions)
     const body = typeof plaintext === 'string' ? gcm.update(plaintext, 'utf8') : gcm.update(plaintext)
     gcm.final() // GCM is a stream mode: final() emits nothing, it computes the tag

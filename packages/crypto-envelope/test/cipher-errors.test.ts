@@ -123,6 +123,12 @@ describe('options are checked once, naming the option and what was received', ()
       /options\.keys\["a"\] must be 16, 24 or 32 bytes/,
     ],
     [
+      'a string fastSeal',
+      { key, fastSeal: 'no' },
+      'ENV_BAD_OPTIONS',
+      /options\.fastSeal must be a boolean, received "no"/,
+    ],
+    [
       'a boolean aad',
       { key, aad: true },
       'ENV_BAD_OPTIONS',
