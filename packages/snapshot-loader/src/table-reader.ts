@@ -159,15 +159,13 @@ export async function snapshotTable(
       let batchBytes = 0
       let rows = 0
       let lastRow: Record<string, unknown> | undefined
-      const stream = ctx.core.query({ sql: q.sql, values: q.params }).stream({ highWaterMark: 2000 })
       try {
-        for await (const raw of stream) {
+        await streamRows(ctx.core, q.sql, q.params, (raw) => {
           // a failed send (or chunk-done) stops the reading at once, not at the end of the table
           if (window.failure) throw window.failure
-          const row = raw as Record<string, unknown>
           let message: SinkMessage
           try {
-            const mapped = keyPlan.mapRow(ctx.renderer.renderRow(specs, row, call))
+            const mapped = keyPlan.mapRow(ctx.renderer.renderRow(specs, raw, call))
             const { key, value } = ctx.encoder.encode(mapped, keyPlan.keyOf(mapped), source)
             message = { key, value, headers }
             if (sum !== undefined) sum.add(stringifyCanonical(mapped))
@@ -186,18 +184,17 @@ export async function snapshotTable(
           batch.push(message)
           batchBytes += message.key.length + message.value.length + headerBytes
           rows++
-          lastRow = row
+          lastRow = raw
           if (batch.length >= ctx.sendBatchRows || batchBytes >= window.batchBytesLimit) {
             const full = batch
             const size = batchBytes
             batch = []
             batchBytes = 0
-            await window.push(topic, full, size)
-            checkAbort()
+            return window.push(topic, full, size).then(checkAbort)
           }
-        }
+          return undefined
+        })
       } catch (err) {
-        stream.destroy()
         if (err instanceof SnapshotError) throw err
         throw mysqlError(err, 'reading a chunk', { ...where, chunk })
       }
@@ -254,6 +251,56 @@ export async function snapshotTable(
     await window.idle()
     throw err
   }
+}
+
+/**
+ * Runs `onRow` on each row of the query's result as mysql2 parses it, with no stream or
+ * async iterator in between (their per-row promises and buffering cost more than the
+ * row's own JSON). When `onRow` returns a promise, the connection pauses until it settles.
+ * A throw or a rejection stops the reading: the rest of the result is read and dropped,
+ * as a destroyed mysql2 stream does, and the promise rejects with that error.
+ */
+function streamRows(
+  core: Connection,
+  sql: string,
+  values: unknown[],
+  onRow: (row: Record<string, unknown>) => Promise<void> | undefined,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const query = core.query({ sql, values })
+    let settled = false
+    const stop = (err: unknown) => {
+      if (settled) return
+      settled = true
+      query.removeListener('result', onResult)
+      core.resume()
+      reject(err)
+    }
+    const resume = () => {
+      if (!settled) core.resume()
+    }
+    const onResult = (row: unknown) => {
+      let wait: Promise<void> | undefined
+      try {
+        wait = onRow(row as Record<string, unknown>)
+      } catch (err) {
+        stop(err)
+        return
+      }
+      if (wait !== undefined) {
+        core.pause()
+        wait.then(resume, stop)
+      }
+    }
+    query.on('result', onResult)
+    // kept after settling: a second error must not go unhandled
+    query.on('error', stop)
+    query.once('end', () => {
+      if (settled) return
+      settled = true
+      resolve()
+    })
+  })
 }
 
 function bytesOfHeaders(headers: Record<string, string>): number {
