@@ -220,6 +220,56 @@ describe('kafkajs patch', () => {
     expect(d.offset).toBe(bytes.length)
   })
 
+  it('encodes a headers object shared by the messages of a batch once, to the same bytes as one object per message', async () => {
+    const shared = Object.freeze({ ...contractHeaders, 'sync-snapshot-id': 'snap-1', clé: 'valé', bin: 'x' })
+    const messages = (headersOf: (i: number) => object) =>
+      Array.from({ length: 40 }, (_, i) => ({
+        key: `{"id":${i}}`,
+        value: i % 5 === 0 ? 'é中😀'.repeat(i) : 'v'.repeat(i * 13),
+        timestamp: 1_700_000_000_000 + i, // else both requests would carry their own Date.now()
+        // a run of shared headers, one message with its own, then shared again
+        headers: i === 20 ? { other: String(i) } : headersOf(i),
+      }))
+    const request = async (topicMessages: object[]) =>
+      (
+        await frameRequest({
+          correlationId: 7,
+          clientId: 'snapshot',
+          request: produceRequest({
+            acks: -1,
+            timeout: 1000,
+            topicData: [
+              {
+                topic: 'ods_order',
+                partitions: [{ partition: 0, firstSequence: 0, messages: topicMessages }],
+              },
+            ],
+          }),
+        })
+      ).buffer
+    const once = await request(messages(() => shared))
+    const each = await request(messages(() => ({ ...shared })))
+    expect(once.equals(each)).toBe(true)
+    // and kafkajs reads every record's headers back
+    const d = new Decoder(once) as unknown as {
+      readInt32(): number
+      readInt16(): number
+      readString(): string
+      readBytes(n: number): Buffer
+    }
+    // size, api key, version, correlation id, client id, transactional id, acks, timeout,
+    // topics, topic, partitions, partition
+    for (const read of ['32', '16', '16', '32', 's', '16', '16', '32', '32', 's', '32', '32']) {
+      if (read === 's') d.readString()
+      else if (read === '16') d.readInt16()
+      else d.readInt32()
+    }
+    const out = await decodeBatch(new Decoder(d.readBytes(d.readInt32())))
+    expect(out.records.map((r) => String(r.headers.clé ?? r.headers.other))).toEqual(
+      Array.from({ length: 40 }, (_, i) => (i === 20 ? '20' : 'valé')),
+    )
+  })
+
   it('groups messages per partition in order, like kafkajs 2.2.4', () => {
     const messages = Array.from({ length: 1000 }, (_, i) => ({ key: `k${i % 37}`, value: String(i) }))
     const partitionMetadata = Array.from({ length: 8 }, (_, i) => ({ partitionId: i, leader: 0 }))
