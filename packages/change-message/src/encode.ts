@@ -1,7 +1,7 @@
-import type { Change, OutputFormat } from './change.ts'
+import type { Change, ChangeOp, OutputFormat } from './change.ts'
 import { ChangeMessageError } from './errors.ts'
 import { buildHeaders } from './headers.ts'
-import { stringifyCanonical, stringifyStable } from './json-text.ts'
+import { compileRecordWriter, stringifyCanonical, stringifyStable } from './json-text.ts'
 
 /** The part of an envelope cipher the encoder uses (see @sync/crypto-envelope). */
 export interface SealingCipher {
@@ -54,6 +54,25 @@ export function debeziumPlaintext(change: Change): string {
 /** The Kafka key: the target primary key as JSON with sorted keys, so one row always lands on one partition. */
 export function encodeKey(key: Record<string, unknown>): string {
   return stringifyStable(key)
+}
+
+/**
+ * seedPlaintext for the rows of one shape (own keys `columns`, in that order, as
+ * Object.keys gives them): the same text, with the column names quoted once.
+ */
+export function compileSeedPlaintext(
+  columns: readonly string[],
+  op: ChangeOp = 'upsert',
+): (row: Record<string, unknown>) => string {
+  return compileRecordWriter(columns, { trailer: `"__op":${op === 'delete' ? 1 : 0}` })
+}
+
+/**
+ * encodeKey of the key `{ c: row[c] }` for each of `columns`, read straight from the row
+ * (no key object): the same text, with the names sorted and quoted once.
+ */
+export function compileKeyEncoder(columns: readonly string[]): (row: Record<string, unknown>) => string {
+  return compileRecordWriter(columns, { sortKeys: true })
 }
 
 export function createChangeEncoder(options: ChangeEncoderOptions) {

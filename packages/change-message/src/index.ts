@@ -18,6 +18,8 @@ export {
 export {
   type ChangeEncoder,
   type ChangeEncoderOptions,
+  compileKeyEncoder,
+  compileSeedPlaintext,
   createChangeEncoder,
   debeziumPlaintext,
   type EncodedMessage,
@@ -33,6 +35,7 @@ export {
 } from './errors.ts'
 export { buildHeaders, headerNames, type RawHeaders, readHeaders, sourceFromHeaders } from './headers.ts'
 export {
+  compileRecordWriter,
   isRawJsonValue,
   parseJsonLossless,
   type RawJsonValue,

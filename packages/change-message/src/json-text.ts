@@ -214,6 +214,75 @@ function flatSorted(value: object): boolean {
 }
 
 /**
+ * A writer for records of one shape: objects whose own enumerable keys are `keys`, in
+ * that order (e.g. the rows of one table's projection). It writes what stringifyCanonical
+ * writes (stringifyStable's text with `sortKeys`) without looking at the record's keys,
+ * with the quoted names prepared once. `trailer`, raw member text such as `"__op":0`, is
+ * written as one more member at the end. A record of another shape gets a wrong text:
+ * the caller guarantees the shape. Names that change how a record itself is written
+ * (`toJSON`, `rawJson`) take the general path.
+ */
+export function compileRecordWriter(
+  keys: readonly string[],
+  options: { sortKeys?: boolean; trailer?: string } = {},
+): (record: Record<string, unknown>) => string {
+  const sortKeys = options.sortKeys ?? false
+  const trailer = options.trailer ?? ''
+  if (keys.includes('toJSON') || keys.includes('rawJson')) {
+    const general = sortKeys ? stringifyStable : stringifyCanonical
+    if (trailer === '') return general
+    return (record) => {
+      const text = general(record)
+      return text === '{}' ? `{${trailer}}` : `${text.slice(0, -1)},${trailer}}`
+    }
+  }
+  const names = [...new Set(keys)]
+  if (sortKeys) names.sort()
+  const n = names.length
+  const first = names.map((k) => `{${JSON.stringify(k)}:`)
+  const next = names.map((k) => `,${JSON.stringify(k)}:`)
+  const end = trailer === '' ? '}' : `,${trailer}}`
+  const empty = trailer === '' ? '{}' : `{${trailer}}`
+  return (record) => {
+    let text = ''
+    for (let i = 0; i < n; i++) {
+      const v = record[names[i] as string]
+      let t: string
+      switch (typeof v) {
+        case 'string':
+          t = JSON.stringify(v)
+          break
+        case 'number':
+          if (!Number.isFinite(v)) fail(String(v))
+          t = `${v}`
+          break
+        case 'bigint':
+          t = v.toString()
+          break
+        case 'boolean':
+          t = v ? 'true' : 'false'
+          break
+        case 'undefined':
+          continue
+        case 'object':
+          if (v === null) t = 'null'
+          else if (isRawJsonValue(v)) t = v.rawJson
+          else {
+            const out: string[] = []
+            write(v, out, sortKeys, 1)
+            t = out.join('')
+          }
+          break
+        default:
+          fail(`a ${typeof v}`)
+      }
+      text += (text === '' ? first[i] : next[i]) + t
+    }
+    return text === '' ? empty : text + end
+  }
+}
+
+/**
  * JSON.parse, except that integers outside the safe range come back as bigint, so
  * 18446744073709551615 survives a round trip. Other numbers parse as JSON.parse does.
  * (Node 20 has no reviver `context.source`, hence the small parser for the slow path.)

@@ -2,7 +2,13 @@ import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { describe, expect, it } from 'vitest'
 import type { Change } from '../src/change.ts'
 import { createChangeDecoder } from '../src/decode.ts'
-import { createChangeEncoder, encodeKey } from '../src/encode.ts'
+import {
+  compileKeyEncoder,
+  compileSeedPlaintext,
+  createChangeEncoder,
+  encodeKey,
+  seedPlaintext,
+} from '../src/encode.ts'
 import { headerNames } from '../src/headers.ts'
 
 const cipher = createEnvelopeCipher({ key: generateKey(256) })
@@ -68,6 +74,20 @@ describe('seed format', () => {
     const msg = createChangeEncoder({ cipher }).encode(change)
     expect(msg.key).toBe('{"id":18446744073709551615,"table_name":"order_202401"}')
     expect(msg.key).toBe(encodeKey({ id: 18446744073709551615n, table_name: 'order_202401' }))
+  })
+
+  it("compiled writers give the encoder's plaintext and key for rows of one shape", () => {
+    const plaintext = compileSeedPlaintext(Object.keys(change.row))
+    const key = compileKeyEncoder(['table_name', 'id'])
+    const stream = createChangeEncoder({ cipher }).encode(change)
+    expect(plaintext(change.row)).toBe(cipher.openToString(stream.value))
+    expect(key(change.row)).toBe(stream.key)
+    const nulls = { ...change.row, id: null, amount: null, tags: null }
+    expect(plaintext(nulls)).toBe(seedPlaintext({ ...change, row: nulls }))
+    expect(key(nulls)).toBe(encodeKey({ table_name: 'order_202401', id: null }))
+    const deleted = compileSeedPlaintext(Object.keys(change.row), 'delete')
+    expect(deleted(change.row)).toBe(seedPlaintext({ ...change, op: 'delete' }))
+    expect(compileSeedPlaintext([])({})).toBe(seedPlaintext({ ...change, row: {} }))
   })
 
   it('sends the headers named in the contract', () => {

@@ -1,6 +1,11 @@
 import stableStringify from 'fast-json-stable-stringify'
 import { describe, expect, it } from 'vitest'
-import { parseJsonLossless, stringifyCanonical, stringifyStable } from '../src/json-text.ts'
+import {
+  compileRecordWriter,
+  parseJsonLossless,
+  stringifyCanonical,
+  stringifyStable,
+} from '../src/json-text.ts'
 
 const safeValues: unknown[] = [
   null,
@@ -113,6 +118,86 @@ describe('stringifyStable', () => {
   it('gives the same text whatever the key order', () => {
     expect(stringifyStable({ table_name: 'o_1', id: 7n })).toBe(
       stringifyStable({ id: 7n, table_name: 'o_1' }),
+    )
+  })
+})
+
+describe('compileRecordWriter', () => {
+  // every kind of member a rendered, mapped row holds, and the names JSON must escape
+  const members: Record<string, unknown> = {
+    id: 7,
+    '0': 'integer-like name',
+    'we"ird\\key\n': 'v "q" 中文 😀\u0000\u001f\u2028 lone \ud800',
+    amount: { rawJson: '-0.10' },
+    doc: { rawJson: '{"b":[1,{"z":2,"a":null}],"a":"x"}' },
+    big: 18446744073709551615n,
+    small: -9223372036854775808n,
+    safe: Number.MAX_SAFE_INTEGER,
+    neg0: -0,
+    huge: 1e21,
+    tiny: 5e-324,
+    float: 0.1 + 0.2,
+    on: true,
+    off: false,
+    none: null,
+    gone: undefined,
+    empty: '',
+    nested: { y: [1, 'x', { d: 1n, c: { rawJson: '2.50' } }], x: undefined },
+    list: [undefined, 2, null],
+    when: new Date(Date.UTC(2024, 2, 4, 5, 6, 7)),
+    é: 'ü',
+  }
+  const names = Object.keys(members)
+  // rows of one shape: each member's value in turn in every position, the others NULL or absent
+  const rows: Array<Record<string, unknown>> = [members]
+  for (const name of names) {
+    rows.push(Object.fromEntries(names.map((k) => [k, k === name ? members[k] : null])))
+    rows.push(Object.fromEntries(names.map((k) => [k, k === name ? undefined : members[k]])))
+    rows.push(Object.fromEntries(names.map((k) => [k, k === name ? members[k] : undefined])))
+  }
+  rows.push(Object.fromEntries(names.map((k) => [k, undefined])))
+
+  it('writes every row of the shape as stringifyCanonical does', () => {
+    const write = compileRecordWriter(Object.keys(members))
+    for (const row of rows) expect(write(row)).toBe(stringifyCanonical(row))
+    expect(write(members)).toContain('"0":"integer-like name","id":7,')
+  })
+
+  it('with sortKeys, as stringifyStable does', () => {
+    const write = compileRecordWriter(Object.keys(members), { sortKeys: true })
+    for (const row of rows) expect(write(row)).toBe(stringifyStable(row))
+    const key = compileRecordWriter(['table_name', 'id', 'id'], { sortKeys: true })
+    expect(key({ table_name: 'o_1', id: 7n, other: 1 })).toBe('{"id":7,"table_name":"o_1"}')
+  })
+
+  it('appends the trailer as the last member, also to an empty record', () => {
+    const write = compileRecordWriter(['a', 'b'], { trailer: '"__op":0' })
+    expect(write({ a: 1, b: 'x' })).toBe('{"a":1,"b":"x","__op":0}')
+    expect(write({ a: undefined, b: undefined })).toBe('{"__op":0}')
+    expect(compileRecordWriter([], { trailer: '"__op":1' })({})).toBe('{"__op":1}')
+    expect(compileRecordWriter([])({})).toBe('{}')
+  })
+
+  it('refuses what stringifyCanonical refuses, with the same code', () => {
+    const write = compileRecordWriter(['a', 'b'])
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, () => 1, Symbol('x'), { deep: [Number.NaN] }]) {
+      expect(() => write({ a: 1, b: bad })).toThrow(expect.objectContaining({ code: 'CM_VALUE' }))
+      expect(() => stringifyCanonical({ a: 1, b: bad })).toThrow(
+        expect.objectContaining({ code: 'CM_VALUE' }),
+      )
+    }
+  })
+
+  it('names that change how the record itself is written (rawJson, toJSON) take the general path', () => {
+    // a row with a string member named rawJson is written by stringifyCanonical as that string
+    const row = { id: 1, rawJson: '{"x":1}' }
+    expect(compileRecordWriter(['id', 'rawJson'])(row)).toBe(stringifyCanonical(row))
+    expect(compileRecordWriter(['id', 'rawJson'], { trailer: '"__op":0' })(row)).toBe(
+      `${stringifyCanonical(row).slice(0, -1)},"__op":0}`,
+    )
+    const withToJson = { id: 1, toJSON: () => ({ replaced: true }) }
+    expect(compileRecordWriter(['id', 'toJSON'], { sortKeys: true })(withToJson)).toBe(
+      stringifyStable(withToJson),
     )
   })
 })

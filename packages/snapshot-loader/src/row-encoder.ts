@@ -12,6 +12,8 @@ import {
   buildHeaders,
   type Change,
   type ChangeSource,
+  compileKeyEncoder,
+  compileSeedPlaintext,
   debeziumPlaintext,
   encodeKey,
   headerNames,
@@ -30,9 +32,31 @@ export interface RowEncoder {
     key: Record<string, unknown>,
     source: ChangeSource,
   ): { key: string; value: string }
+  /**
+   * Key and value writers for the mapped rows of one chunk, which all have the shape of
+   * `sample` (one projection: the same keys in the same order). They write what `encode`
+   * writes, without key objects and with the names quoted once; `sample` is checked
+   * against `encode`'s text, and a shape the writers do not render alike gets writers
+   * that take `encode`'s path.
+   */
+  writerFor(sample: Record<string, unknown>, keyColumns: readonly string[], source: ChangeSource): ShapeWriter
+}
+
+export interface ShapeWriter {
+  key(row: Record<string, unknown>): string
+  /** The sealed value. */
+  value(row: Record<string, unknown>): string
+  /** The plaintext `value` seals. */
+  plaintext(row: Record<string, unknown>): string
 }
 
 const omitted: ReadonlySet<string> = new Set([headerNames.op, headerNames.format])
+
+function keyOf(row: Record<string, unknown>, keyColumns: readonly string[]): Record<string, unknown> {
+  const key: Record<string, unknown> = {}
+  for (const k of keyColumns) key[k] = row[k]
+  return key
+}
 
 export function createRowEncoder(cipher: SealingCipher, format: OutputFormat): RowEncoder {
   const plaintextOf = format === 'seed' ? seedPlaintext : debeziumPlaintext
@@ -50,6 +74,17 @@ export function createRowEncoder(cipher: SealingCipher, format: OutputFormat): R
     encode(row, key, source) {
       const change: Change = { op: 'upsert', row, key, source }
       return { key: encodeKey(key), value: cipher.sealToJson(plaintextOf(change)) }
+    },
+    writerFor(sample, keyColumns, source) {
+      const general = (row: Record<string, unknown>) =>
+        plaintextOf({ op: 'upsert', row, key: keyOf(row, keyColumns), source })
+      let key = compileKeyEncoder(keyColumns)
+      let plaintext = format === 'seed' ? compileSeedPlaintext(Object.keys(sample)) : general
+      if (key(sample) !== encodeKey(keyOf(sample, keyColumns))) {
+        key = (row) => encodeKey(keyOf(row, keyColumns))
+      }
+      if (plaintext(sample) !== general(sample)) plaintext = general
+      return { key, plaintext, value: (row) => cipher.sealToJson(plaintext(row)) }
     },
   }
 }

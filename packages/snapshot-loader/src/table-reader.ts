@@ -22,7 +22,7 @@ import { controlMessages } from './control.ts'
 import type { FoundTable } from './discover.ts'
 import { mysqlError, SnapshotError } from './errors.ts'
 import { beginConsistentRead, type ReadMode, type SnapshotPosition } from './position.ts'
-import type { RowEncoder } from './row-encoder.ts'
+import type { RowEncoder, ShapeWriter } from './row-encoder.ts'
 import { createSendWindow } from './send-window.ts'
 import { decodeKeyValue, encodeKeyValue, type TableProgress } from './state-store.ts'
 import type { Clock, Metrics, SinkMessage, SnapshotSink } from './types.ts'
@@ -159,6 +159,8 @@ export async function snapshotTable(
       let batchBytes = 0
       let rows = 0
       let lastRow: Record<string, unknown> | undefined
+      // every row of the chunk comes out of one projection: one shape, one writer
+      let writer: ShapeWriter | undefined
       try {
         await streamRows(ctx.core, q.sql, q.params, (raw) => {
           // a failed send (or chunk-done) stops the reading at once, not at the end of the table
@@ -166,8 +168,8 @@ export async function snapshotTable(
           let message: SinkMessage
           try {
             const mapped = keyPlan.mapRow(ctx.renderer.renderRow(specs, raw, call))
-            const { key, value } = ctx.encoder.encode(mapped, keyPlan.keyOf(mapped), source)
-            message = { key, value, headers }
+            if (writer === undefined) writer = ctx.encoder.writerFor(mapped, keyPlan.keyColumns, source)
+            message = { key: writer.key(mapped), value: writer.value(mapped), headers }
             if (sum !== undefined) sum.add(stringifyCanonical(mapped))
           } catch (cause) {
             throw new SnapshotError(

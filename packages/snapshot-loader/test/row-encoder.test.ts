@@ -67,4 +67,31 @@ describe('createRowEncoder', () => {
       'ods_orders',
     ])
   })
+
+  it("a chunk's writers give encode's key and plaintext for every row of the shape, seed and debezium", () => {
+    const rows = [
+      row,
+      { id: 18446744073709551615n, amount: { rawJson: '-0.10' }, note: 'q"\\ 中文 😀\n', table_name: 'o' },
+      { id: null, amount: null, note: undefined, table_name: 'orders_2024' },
+    ]
+    const keyColumns = ['table_name', 'id']
+    for (const format of ['seed', 'debezium'] as const) {
+      const enc = createRowEncoder(cipher, format)
+      const writer = enc.writerFor(row, keyColumns, source)
+      for (const r of rows) {
+        const k = { table_name: r.table_name, id: r.id }
+        const m = enc.encode(r, k, source)
+        expect(writer.key(r)).toBe(m.key)
+        expect(writer.plaintext(r)).toBe(cipher.openToString(m.value))
+        expect(cipher.openToString(writer.value(r))).toBe(cipher.openToString(m.value))
+      }
+    }
+  })
+
+  it('a shape the compiled writer would write differently takes the general path', () => {
+    // stringifyCanonical writes a row with a string member named rawJson as that string
+    const odd = { id: 1, rawJson: '{"x":1}' }
+    const writer = createRowEncoder(cipher, 'seed').writerFor(odd, ['id'], source)
+    expect(writer.plaintext(odd)).toBe(seedPlaintext({ op: 'upsert', row: odd, key: { id: 1 }, source }))
+  })
 })
