@@ -158,6 +158,8 @@ export function createValueRenderer(options: ValueRendererOptions): ValueRendere
         if (v === null) out[spec.name] = null
         else if (spec.kind === 'int' && typeof v === 'number' && Number.isSafeInteger(v)) out[spec.name] = v
         else if (spec.kind === 'text' && typeof v === 'string') out[spec.name] = v
+        else if (spec.kind === 'datetime' && typeof v === 'string')
+          out[spec.name] = renderDateTime(v) ?? invalidDate(spec, call)
         else out[spec.name] = renderValue(spec, v, call)
       }
       return out

@@ -5,7 +5,6 @@
 // zone, drop microseconds and turn year 50 into 1950). TIMESTAMP arrives in UTC (zongji
 // timezone 'Z'; a SELECT session with time_zone '+00:00') and is shown in the source zone.
 
-const dateRe = /^(\d{4})-(\d{2})-(\d{2})$/
 const dateTimeRe = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/
 const timeRe = /^-?\d{2,3}:\d{2}:\d{2}(\.\d{1,6})?$/
 
@@ -19,19 +18,44 @@ function isValidDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
 }
 
+// Every row of a snapshot renders its dates, so these two read the text by character
+// codes: what /^\d{4}-\d{2}-\d{2}$/ and `dateTimeRe` accept, without a match array and its substrings.
+
+/** The ASCII digit at `i` as a number, or NaN. */
+function digitAt(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48
+  return d >= 0 && d <= 9 ? d : Number.NaN
+}
+
+/** Whether `text` starts with a valid 'YYYY-MM-DD' (dashes in place, digits ASCII). */
+function validDatePrefix(text: string): boolean {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false
+  const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3)
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6)
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9)
+  // a non-digit makes its part NaN
+  return !Number.isNaN(year + month + day) && isValidDate(year, month, day)
+}
+
 /** 'YYYY-MM-DD', or null for zero and invalid dates. */
 export function renderDate(text: string): string | null {
-  const m = dateRe.exec(text)
-  if (!m) return null
-  return isValidDate(Number(m[1]), Number(m[2]), Number(m[3])) ? text : null
+  return text.length === 10 && validDatePrefix(text) ? text : null
 }
 
 /** 'YYYY-MM-DD HH:MM:SS[.ffffff]' as given, or null for zero and invalid dates. */
 export function renderDateTime(text: string): string | null {
-  const m = dateTimeRe.exec(text)
-  if (!m) return null
-  return isValidDate(Number(m[1]), Number(m[2]), Number(m[3])) ? text : null
+  const n = text.length
+  if (n !== 19 && (n < 21 || n > 26)) return null
+  if (text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null
+  for (const i of timeDigits) if (Number.isNaN(digitAt(text, i))) return null
+  if (n > 19) {
+    if (text.charCodeAt(19) !== 46) return null
+    for (let i = 20; i < n; i++) if (Number.isNaN(digitAt(text, i))) return null
+  }
+  return validDatePrefix(text) ? text : null
 }
+
+const timeDigits = [11, 12, 14, 15, 17, 18] as const
 
 /** '[-]HH:MM:SS[.ffffff]' (hours up to 838), as given. */
 export function renderTime(text: string): string | null {
