@@ -77,11 +77,14 @@ export function createSendWindow(sink: SnapshotSink, options: SendWindowOptions)
   }
   const settled = () => new Promise<void>((resolve) => wakers.push(resolve))
 
+  // Nothing here holds on to `messages` once handed to the sink: a sink that copies them
+  // (to a worker thread) lets them die young instead of being promoted while in flight.
   const start = (topic: string, messages: SinkMessage[], size: number): Promise<void> => {
     const n = ++pushed
+    const count = messages.length
     sends++
     bytes += size
-    rows += messages.length
+    rows += count
     onRowsInFlight?.(rows)
     let sent: Promise<void>
     try {
@@ -93,7 +96,7 @@ export function createSendWindow(sink: SnapshotSink, options: SendWindowOptions)
       () => {
         sends--
         bytes -= size
-        rows -= messages.length
+        rows -= count
         ackedAhead.add(n)
         while (ackedAhead.delete(acked + 1)) acked++
         onRowsInFlight?.(rows)
@@ -102,7 +105,7 @@ export function createSendWindow(sink: SnapshotSink, options: SendWindowOptions)
       (err: unknown) => {
         sends--
         bytes -= size
-        rows -= messages.length
+        rows -= count
         failure ??= sinkError(err, topic)
         onRowsInFlight?.(rows)
         wake()
@@ -111,17 +114,19 @@ export function createSendWindow(sink: SnapshotSink, options: SendWindowOptions)
     )
   }
 
+  /** Waits until another batch fits (kept apart from push, whose frame holds its batch). */
+  const room = async (): Promise<void> => {
+    while (failure === undefined && (sends >= maxSends || (sends > 0 && bytes + batchBytesLimit > maxBytes)))
+      await settled()
+    if (failure) throw failure
+  }
+
   return {
-    async push(topic, messages, size) {
-      if (failure) throw failure
+    push(topic, messages, size) {
+      if (failure) return Promise.reject(failure)
       // observed through `failure`; the caller's next push or barrier rejects with it
       start(topic, messages, size).catch(() => {})
-      while (
-        failure === undefined &&
-        (sends >= maxSends || (sends > 0 && bytes + batchBytesLimit > maxBytes))
-      )
-        await settled()
-      if (failure) throw failure
+      return room()
     },
     async send(topic, messages, size) {
       if (failure) throw failure

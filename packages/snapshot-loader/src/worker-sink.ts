@@ -90,6 +90,8 @@ export function unpackBatch(b: Extract<ToSinkWorker, { type: 'send' }>): SinkMes
   return out
 }
 
+const ignore = (): void => {}
+
 export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
   if (typeof options !== 'object' || options === null) throw optionError('options', 'an object', options)
   for (const key of Object.keys(options)) {
@@ -109,9 +111,8 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
   })
 
   return {
-    async send(topic, messages) {
-      await channel.call((id) => packBatch(id, topic, messages))
-    },
+    // not async: the batch is copied to the thread at once, and nothing here keeps it
+    send: (topic, messages) => channel.call((id) => packBatch(id, topic, messages)).then(ignore),
     async partitionCount(topic) {
       return (
         ((await channel.call((id) => ({ type: 'partitions', id, topic }) satisfies ToSinkWorker)) as
