@@ -153,15 +153,33 @@ export function createChangeBuilder(
       }
       const topic = plan.target.topic
       const messages: OutMessage[] = []
+      // The headers of a message follow from its op and the event alone, so the rows of one
+      // event share one frozen headers object per op: the patched kafkajs encodes a headers
+      // object shared by consecutive messages of a partition once (patches/, record v0).
+      const shared: Record<
+        'upsert' | 'delete',
+        { headers: Record<string, string>; bytes: number } | undefined
+      > = {
+        upsert: undefined,
+        delete: undefined,
+      }
       const push = (mapped: { before?: Record<string, unknown>; after?: Record<string, unknown> }) => {
         for (const change of changesFromRow(event.kind, mapped, keyOf, source)) {
           const m = encoder.encode(change)
+          let h = shared[change.op]
+          if (h === undefined) {
+            h = {
+              headers: Object.freeze(m.headers) as Record<string, string>,
+              bytes: headerOverhead(m.headers),
+            }
+            shared[change.op] = h
+          }
           messages.push({
             topic,
             key: m.key,
             value: m.value,
-            headers: m.headers,
-            bytes: m.key.length + m.value.length + headerOverhead(m.headers),
+            headers: h.headers,
+            bytes: m.key.length + m.value.length + h.bytes,
             rule: plan.rule,
             eventTime: event.timestamp,
           })

@@ -1,9 +1,10 @@
 import type { RowEvent } from '@sync/binlog-reader'
-import { createChangeEncoder } from '@sync/change-message'
+import { buildHeaders, createChangeEncoder } from '@sync/change-message'
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { createTableMatcher, parseRuleSet } from '@sync/table-matcher'
 import { describe, expect, it } from 'vitest'
 import { createChangeBuilder } from '../src/change-builder.ts'
+import type { OutMessage } from '../src/delivery-loop.ts'
 
 const key = generateKey(256)
 const cipher = createEnvelopeCipher({ key })
@@ -96,6 +97,26 @@ describe('change builder', () => {
       [{ id: 3 }, 0],
     ])
     expect(open(built.messages[2]!.value)).toMatchObject({ id: 3, v: 'd' })
+    // the rows of one event share one frozen headers object per op, holding what that op's
+    // own headers hold (the patched kafkajs encodes a shared object once per batch)
+    const [del, up1, up2] = built.messages as [OutMessage, OutMessage, OutMessage]
+    expect(up1.headers).toBe(up2.headers)
+    expect(del.headers).not.toBe(up1.headers)
+    expect(Object.isFrozen(up1.headers)).toBe(true)
+    const source = {
+      database: 'shop',
+      table: 'items',
+      kind: 'update' as const,
+      timestamp: base.timestamp,
+      binlogFile: 'mysql-bin.000003',
+      binlogPos: 900,
+      target: 'items',
+    }
+    expect(up1.headers).toEqual(buildHeaders('upsert', 'seed', source))
+    expect(del.headers).toEqual(buildHeaders('delete', 'seed', source))
+    expect(del.bytes - del.key.length - del.value.length).toBe(
+      Object.entries(del.headers).reduce((n, [k, v]) => n + k.length + v.length, 0),
+    )
   })
 
   it('returns no message and no rule for a table no rule captures', () => {
