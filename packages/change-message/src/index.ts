@@ -39,6 +39,8 @@ export {
   isRawJsonValue,
   parseJsonLossless,
   type RawJsonValue,
+  rawJsonBrand,
+  rawJsonValue,
   stringifyCanonical,
   stringifyStable,
 } from './json-text.ts'

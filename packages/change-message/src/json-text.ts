@@ -7,13 +7,32 @@
 
 import { ChangeMessageError } from './errors.ts'
 
+/**
+ * Marks a value that renders itself as raw JSON text. A symbol (from the global registry, so
+ * binlog-reader's RawJson carries it without depending on this package): a row is a plain
+ * object keyed by column names, and a column named `rawJson` must not make the whole row
+ * read as raw text.
+ */
+export const rawJsonBrand: unique symbol = Symbol.for('@sync/raw-json')
+
 /** A value that renders itself as raw JSON text (e.g. an exact number kept as text). */
 export interface RawJsonValue {
   readonly rawJson: string
+  readonly [rawJsonBrand]: true
+}
+
+/** A raw JSON value: `text` is written as is (it must be valid JSON; nothing checks it here). */
+export function rawJsonValue(text: string): RawJsonValue {
+  return { rawJson: text, [rawJsonBrand]: true }
 }
 
 export function isRawJsonValue(value: unknown): value is RawJsonValue {
-  return typeof value === 'object' && value !== null && typeof (value as RawJsonValue).rawJson === 'string'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as RawJsonValue)[rawJsonBrand] === true &&
+    typeof (value as RawJsonValue).rawJson === 'string'
+  )
 }
 
 function fail(what: string): never {
@@ -90,7 +109,7 @@ function write(value: unknown, out: string[], sortKeys: boolean, depth: number):
  */
 function nativeSafe(value: object, depth: number): boolean {
   if (depth > 8 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false
-  if (typeof (value as RawJsonValue).rawJson === 'string') return false
+  if (isRawJsonValue(value)) return false
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (!nativeSafeMember(value[i], depth)) return false
     return true
@@ -136,7 +155,7 @@ function quoteKey(k: string): string {
  */
 function flatCanonical(value: object, sortKeys = false): string | undefined {
   if (Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined
-  if (typeof (value as RawJsonValue).rawJson === 'string') return undefined
+  if (isRawJsonValue(value)) return undefined
   let text = '{'
   let first = true
   const keys = Object.keys(value)
@@ -202,7 +221,7 @@ export function stringifyStable(value: unknown): string {
 
 function flatSorted(value: object): boolean {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false
-  if (typeof (value as RawJsonValue).rawJson === 'string') return false
+  if (isRawJsonValue(value)) return false
   let previous: string | undefined
   for (const k of Object.keys(value)) {
     if (previous !== undefined && !(previous < k)) return false
@@ -219,8 +238,8 @@ function flatSorted(value: object): boolean {
  * writes (stringifyStable's text with `sortKeys`) without looking at the record's keys,
  * with the quoted names prepared once. `trailer`, raw member text such as `"__op":0`, is
  * written as one more member at the end. A record of another shape gets a wrong text:
- * the caller guarantees the shape. Names that change how a record itself is written
- * (`toJSON`, `rawJson`) take the general path.
+ * the caller guarantees the shape. A `toJSON` member (which, if a function, would change how
+ * the record itself is written) takes the general path.
  */
 export function compileRecordWriter(
   keys: readonly string[],
@@ -228,7 +247,7 @@ export function compileRecordWriter(
 ): (record: Record<string, unknown>) => string {
   const sortKeys = options.sortKeys ?? false
   const trailer = options.trailer ?? ''
-  if (keys.includes('toJSON') || keys.includes('rawJson')) {
+  if (keys.includes('toJSON')) {
     const general = sortKeys ? stringifyStable : stringifyCanonical
     if (trailer === '') return general
     return (record) => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   compileRecordWriter,
   parseJsonLossless,
+  rawJsonValue,
   stringifyCanonical,
   stringifyStable,
 } from '../src/json-text.ts'
@@ -36,7 +37,7 @@ describe('stringifyCanonical', () => {
   })
 
   it('writes raw JSON values verbatim', () => {
-    expect(stringifyCanonical({ d: { rawJson: '12.50' } })).toBe('{"d":12.50}')
+    expect(stringifyCanonical({ d: rawJsonValue('12.50') })).toBe('{"d":12.50}')
   })
 
   it('renders rows that mix plain and special members like the JSON.stringify of their plain form', () => {
@@ -55,7 +56,7 @@ describe('stringifyCanonical', () => {
     const row = {
       id: 9007199254740993n,
       'we"ird\\key\n': 'v "q" 中文 😀\u0000',
-      amount: { rawJson: '-0.10' },
+      amount: rawJsonValue('-0.10'),
       gone: undefined,
       n: -0,
       big: 1e21,
@@ -68,7 +69,7 @@ describe('stringifyCanonical', () => {
       .replace('"id":0', '"id":9007199254740993')
       .replace('"amount":0', '"amount":-0.10')
     expect(stringifyCanonical(row)).toBe(expected)
-    expect(stringifyCanonical({ a: { rawJson: '1' }, b: {} })).toBe('{"a":1,"b":{}}') // nested: general path
+    expect(stringifyCanonical({ a: rawJsonValue('1'), b: {} })).toBe('{"a":1,"b":{}}') // nested: general path
     expect(stringifyCanonical({ a: 1n, when: new Date(0) })).toBe('{"a":1,"when":"1970-01-01T00:00:00.000Z"}')
     expect(() => stringifyCanonical({ a: 1n, x: Number.POSITIVE_INFINITY })).toThrow(/Infinity/)
     expect(() => stringifyCanonical({ a: 1n, s: Symbol('x') })).toThrow(
@@ -109,7 +110,7 @@ describe('stringifyStable', () => {
       { zz: undefined, a: 1 },
     ]
     for (const k of keys) expect(stringifyStable(k)).toBe(stableStringify(k))
-    expect(stringifyStable({ table_name: 'o', id: { rawJson: '12.50' } })).toBe(
+    expect(stringifyStable({ table_name: 'o', id: rawJsonValue('12.50') })).toBe(
       '{"id":12.50,"table_name":"o"}',
     )
     expect(stringifyStable({ b: 1, a: { y: 1, x: 2 } })).toBe('{"a":{"x":2,"y":1},"b":1}') // nested: general path
@@ -128,8 +129,8 @@ describe('compileRecordWriter', () => {
     id: 7,
     '0': 'integer-like name',
     'we"ird\\key\n': 'v "q" 中文 😀\u0000\u001f\u2028 lone \ud800',
-    amount: { rawJson: '-0.10' },
-    doc: { rawJson: '{"b":[1,{"z":2,"a":null}],"a":"x"}' },
+    amount: rawJsonValue('-0.10'),
+    doc: rawJsonValue('{"b":[1,{"z":2,"a":null}],"a":"x"}'),
     big: 18446744073709551615n,
     small: -9223372036854775808n,
     safe: Number.MAX_SAFE_INTEGER,
@@ -142,7 +143,7 @@ describe('compileRecordWriter', () => {
     none: null,
     gone: undefined,
     empty: '',
-    nested: { y: [1, 'x', { d: 1n, c: { rawJson: '2.50' } }], x: undefined },
+    nested: { y: [1, 'x', { d: 1n, c: rawJsonValue('2.50') }], x: undefined },
     list: [undefined, 2, null],
     when: new Date(Date.UTC(2024, 2, 4, 5, 6, 7)),
     é: 'ü',
@@ -188,13 +189,20 @@ describe('compileRecordWriter', () => {
     }
   })
 
-  it('names that change how the record itself is written (rawJson, toJSON) take the general path', () => {
-    // a row with a string member named rawJson is written by stringifyCanonical as that string
+  it('a column named rawJson is a column: the row is written whole, by the writer as by stringifyCanonical', () => {
     const row = { id: 1, rawJson: '{"x":1}' }
+    expect(stringifyCanonical(row)).toBe('{"id":1,"rawJson":"{\\"x\\":1}"}')
+    expect(stringifyStable({ rawJson: 'x', a: 1 })).toBe('{"a":1,"rawJson":"x"}')
     expect(compileRecordWriter(['id', 'rawJson'])(row)).toBe(stringifyCanonical(row))
     expect(compileRecordWriter(['id', 'rawJson'], { trailer: '"__op":0' })(row)).toBe(
-      `${stringifyCanonical(row).slice(0, -1)},"__op":0}`,
+      '{"id":1,"rawJson":"{\\"x\\":1}","__op":0}',
     )
+    // and a raw value is recognised by its brand, not by the name of its member
+    expect(stringifyCanonical({ d: { rawJson: '12.50' } })).toBe('{"d":{"rawJson":"12.50"}}')
+    expect(stringifyCanonical({ d: rawJsonValue('12.50') })).toBe('{"d":12.50}')
+  })
+
+  it('a member named toJSON takes the general path', () => {
     const withToJson = { id: 1, toJSON: () => ({ replaced: true }) }
     expect(compileRecordWriter(['id', 'toJSON'], { sortKeys: true })(withToJson)).toBe(
       stringifyStable(withToJson),

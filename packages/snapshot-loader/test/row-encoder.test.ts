@@ -1,4 +1,10 @@
-import { createChangeDecoder, createChangeEncoder, encodeKey, seedPlaintext } from '@sync/change-message'
+import {
+  createChangeDecoder,
+  createChangeEncoder,
+  encodeKey,
+  rawJsonValue,
+  seedPlaintext,
+} from '@sync/change-message'
 import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { describe, expect, it } from 'vitest'
 import { createRowEncoder } from '../src/row-encoder.ts'
@@ -71,7 +77,7 @@ describe('createRowEncoder', () => {
   it("a chunk's writers give encode's key and plaintext for every row of the shape, seed and debezium", () => {
     const rows = [
       row,
-      { id: 18446744073709551615n, amount: { rawJson: '-0.10' }, note: 'q"\\ 中文 😀\n', table_name: 'o' },
+      { id: 18446744073709551615n, amount: rawJsonValue('-0.10'), note: 'q"\\ 中文 😀\n', table_name: 'o' },
       { id: null, amount: null, note: undefined, table_name: 'orders_2024' },
     ]
     const keyColumns = ['table_name', 'id']
@@ -88,10 +94,10 @@ describe('createRowEncoder', () => {
     }
   })
 
-  it('a shape the compiled writer would write differently takes the general path', () => {
-    // stringifyCanonical writes a row with a string member named rawJson as that string
+  it('a column named rawJson is written as a column (it was once taken for a raw JSON value)', () => {
     const odd = { id: 1, rawJson: '{"x":1}' }
     const writer = createRowEncoder(cipher, 'seed').writerFor(odd, ['id'], source)
     expect(writer.plaintext(odd)).toBe(seedPlaintext({ op: 'upsert', row: odd, key: { id: 1 }, source }))
+    expect(JSON.parse(writer.plaintext(odd))).toEqual({ id: 1, rawJson: '{"x":1}', __op: 0 })
   })
 })

@@ -8,9 +8,16 @@
 
 import { BinlogError } from '../errors.ts'
 
+/**
+ * The brand @sync/change-message's writers recognise raw JSON values by (its rawJsonBrand:
+ * the same registered symbol), so a row's column named `rawJson` is never taken for one.
+ */
+const rawJsonBrand: unique symbol = Symbol.for('@sync/raw-json')
+
 /** Canonical JSON text carried as is (the value of a JSON column). */
 export class RawJson {
   readonly rawJson: string
+  readonly [rawJsonBrand] = true as const
   constructor(rawJson: string) {
     this.rawJson = rawJson
   }
@@ -27,7 +34,7 @@ export type RenderedValue = null | number | bigint | string | RawJson
 export type RenderedRow = Record<string, RenderedValue>
 
 export function isRawJson(value: unknown): value is RawJson {
-  return typeof value === 'object' && value !== null && typeof (value as RawJson).rawJson === 'string'
+  return typeof value === 'object' && value !== null && (value as RawJson)[rawJsonBrand] === true
 }
 
 /** The canonical JSON text of one rendered value. */
