@@ -156,6 +156,13 @@ describe('memory bound against a stalled broker', () => {
       running.catch(() => {})
 
       try {
+        // the window's worth arrives (however slowly a busy machine runs the loader), then
+        // nothing more while nothing is acknowledged
+        await waitFor(() => broker.st.rowsGiven >= stalledRows, {
+          what: `${stalledRows} rows handed to the sink`,
+          intervalMs: 20,
+          timeoutMs: 30_000,
+        })
         await quiet(broker.st, 700)
         // stalled: exactly the window's worth was handed over, and the loader says so too
         expect(broker.st.rowsGiven).toBe(stalledRows)
