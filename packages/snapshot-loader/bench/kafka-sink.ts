@@ -1,25 +1,12 @@
 // The bench's sink: a kafkajs producer (acks from all replicas, no idempotence, one request
 // in flight per broker) and an admin client for partition counts, as ops-cli wires one.
-// `createSink` is also the module createWorkerSink runs on a worker thread.
-import { Kafka, logLevel } from 'kafkajs'
+// `createSink` is also the module createWorkerSink runs on a worker thread, and
+// `sinkOver` the integration tests' kafkaSink (test/integration/helpers.ts).
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs'
 import type { SnapshotSink } from '../src/index.ts'
 
-export interface BenchSinkOptions {
-  brokers: string[]
-}
-
-export async function createSink(
-  options: BenchSinkOptions,
-): Promise<SnapshotSink & { close(): Promise<void> }> {
-  const kafka = new Kafka({
-    clientId: 'snapshot-bench',
-    brokers: options.brokers,
-    logLevel: logLevel.NOTHING,
-  })
-  const producer = kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: true })
-  const admin = kafka.admin()
-  await producer.connect()
-  await admin.connect()
+/** A connected producer and admin client as a SnapshotSink. */
+export function sinkOver(producer: Producer, admin: Admin): SnapshotSink {
   return {
     async send(topic, messages) {
       await producer.send({
@@ -37,6 +24,34 @@ export async function createSink(
       const meta = await admin.fetchTopicMetadata({ topics: [topic] })
       return meta.topics[0]?.partitions.length ?? 0
     },
+  }
+}
+
+/** The producer and admin client the sinks here use. */
+export function kafkaClients(kafka: Kafka): { producer: Producer; admin: Admin } {
+  return {
+    producer: kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: true }),
+    admin: kafka.admin(),
+  }
+}
+
+export interface BenchSinkOptions {
+  brokers: string[]
+}
+
+export async function createSink(
+  options: BenchSinkOptions,
+): Promise<SnapshotSink & { close(): Promise<void> }> {
+  const kafka = new Kafka({
+    clientId: 'snapshot-bench',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+  })
+  const { producer, admin } = kafkaClients(kafka)
+  await producer.connect()
+  await admin.connect()
+  return {
+    ...sinkOver(producer, admin),
     async close() {
       await producer.disconnect()
       await admin.disconnect()

@@ -12,6 +12,7 @@ import { createEnvelopeCipher, generateKey } from '@sync/crypto-envelope'
 import { createTableMatcher, parseRuleSet, type TableMatcher } from '@sync/table-matcher'
 import { connectMysql, createTestKafka, mysqlOptions, registerCleanup, uniqueName } from '@sync/test-kit'
 import type { Kafka } from 'kafkajs'
+import { kafkaClients, sinkOver } from '../../bench/kafka-sink.ts'
 import type { ConnectionOptions, SinkMessage, SnapshotSink } from '../../src/index.ts'
 
 export function sourceConnection(): ConnectionOptions {
@@ -74,32 +75,14 @@ export function matcherFor(
 
 /** A sink over a kafkajs producer, the way ops-cli wires one (acks from all replicas). */
 export async function kafkaSink(kafka: Kafka = createTestKafka()): Promise<SnapshotSink> {
-  const producer = kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: true })
-  const admin = kafka.admin()
+  const { producer, admin } = kafkaClients(kafka)
   await producer.connect()
   await admin.connect()
   registerCleanup(async () => {
     await producer.disconnect()
     await admin.disconnect()
   })
-  return {
-    async send(topic, messages) {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: m.value,
-          headers: m.headers,
-          ...(m.partition === undefined ? {} : { partition: m.partition }),
-        })),
-      })
-    },
-    async partitionCount(topic) {
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] })
-      return meta.topics[0]?.partitions.length ?? 0
-    },
-  }
+  return sinkOver(producer, admin)
 }
 
 /** Records what would be sent; rows land on a partition by key hash, like a producer would. */
