@@ -65,7 +65,11 @@ export function createTableGcm(
   let s1 = 0
   let s2 = 0
   let s3 = 0
-  /** state = state · H */
+  /**
+   * state = state · H: 16 table lookups, one per byte of the state. Written out by hand: a
+   * loop over the bytes (reading the words from an array) made a 170-byte seal about 30%
+   * slower in the measurements that chose this form.
+   */
   function mulH(): void {
     let o = 0
     let z0 = 0
