@@ -49,7 +49,7 @@ export const doctorCommand: Command = {
   optionHelp: {
     ...shared.help,
     only: `check only these: ${components.join(', ')} (default: all)`,
-    'server-id': "the shipper's server_id, checked for clashes",
+    'server-id': "the shipper's server_id, checked for clashes (default: mysql.serverId of --config)",
     topic: 'a topic that must exist',
     'sr-http-url': 'StarRocks FE HTTP URL to probe, e.g. http://fe:8030 (env STARROCKS_HTTP_URL)',
   },

@@ -68,7 +68,7 @@ export const genCommand: Command = {
     tinyint1: 'TINYINT(1) becomes tinyint (default) or boolean',
     binary: 'BINARY/VARBINARY/BLOB become string (default, the rendered text), varbinary, or skip',
     'binary-encoding': "the rule's binary rendering for sizing: base64 (default), hex, utf8",
-    key: 'target key columns when the source table has no primary key',
+    key: 'target key columns, comma-separated: replaces the source primary key (needed when it has none)',
     'sr-database': 'StarRocks database: qualifies the DDL, names it in the connectors',
     buckets: 'BUCKETS n in DISTRIBUTED BY (default: let StarRocks choose)',
     'replication-num': 'PROPERTIES ("replication_num" = n)',
