@@ -25,7 +25,7 @@ import { createProgressBar } from '../lib/progress-bar.ts'
 import { createSink, type SnapshotKafkaSink } from '../lib/snapshot-kafka-sink.ts'
 
 // kafkajs' record encoding costs about as much CPU per row as the loader's reading, sealing
-// and JSON together; on a worker thread it runs beside them (82-86k → 128-135k rows/s in
+// and JSON together; on a worker thread it runs beside them (82-97k → 128-146k rows/s in
 // packages/snapshot-loader's benchmark), at the price of a second V8 heap (about +270 MB peak
 // RSS there). --no-kafka-worker keeps the producer on the loader's thread.
 const sinkModule = siblingModuleUrl(import.meta.url, '../lib/snapshot-kafka-sink')
