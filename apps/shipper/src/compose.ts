@@ -87,11 +87,11 @@ export async function startShipper(config: ShipperConfig, deps: ShipperDeps): Pr
     await closePools()
     throw err
   }
-  const keys = config.encryption.keys
+  const { keys, activeKid, fastSeal } = config.encryption
   const cipher =
-    config.encryption.activeKid === undefined
-      ? createEnvelopeCipher({ key: keys[''] as string })
-      : createEnvelopeCipher({ keys, activeKid: config.encryption.activeKid })
+    activeKid === undefined
+      ? createEnvelopeCipher({ key: keys[''] as string, fastSeal })
+      : createEnvelopeCipher({ keys, activeKid, fastSeal })
   const encoder = createChangeEncoder({ cipher, format: config.format })
   const sender: KafkaSender = createKafkaSender({ settings: config.kafka, log, now })
 

@@ -30,7 +30,7 @@ export interface SourceConfig {
 export interface ShipperConfig {
   sources: SourceConfig[]
   kafka: KafkaSettings
-  encryption: { keys: Record<string, string>; activeKid?: string }
+  encryption: { keys: Record<string, string>; activeKid?: string; fastSeal: boolean }
   format: OutputFormat
   /** Where each source's checkpoint lives: a file in `dir` (default) or a Kafka topic. */
   checkpoint: { store: 'file' | 'kafka'; dir: string; topic?: string; intervalMs: number }
@@ -284,7 +284,8 @@ function parseEncryption(
 ): ShipperConfig['encryption'] | undefined {
   const e = Fields.of('encryption', top.value.encryption, errors)
   if (!e) return undefined
-  e.known(['key', 'keys', 'activeKid'])
+  e.known(['key', 'keys', 'activeKid', 'fastSeal'])
+  const fastSeal = e.boolean('fastSeal', true)
   if (e.has('key') === e.has('keys')) {
     errors.raw('encryption must have exactly one of "key" or "keys"')
     return undefined
@@ -297,7 +298,7 @@ function parseEncryption(
   }
   if (e.has('key')) {
     const key = hex(secret(e, 'key'), 'encryption.key')
-    return key === undefined ? undefined : { keys: { '': key } }
+    return key === undefined ? undefined : { keys: { '': key }, fastSeal }
   }
   const ks = Fields.of('encryption.keys', e.value.keys, errors)
   if (!ks) return undefined
@@ -309,7 +310,7 @@ function parseEncryption(
   const activeKid = e.string('activeKid')
   if (activeKid !== undefined && !(activeKid in ks.value))
     errors.add('encryption.activeKid', `one of the key ids (${Object.keys(ks.value).join(', ')})`, activeKid)
-  return activeKid === undefined ? undefined : { keys, activeKid }
+  return activeKid === undefined ? undefined : { keys, activeKid, fastSeal }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -140,7 +140,26 @@ describe('shipper config', () => {
     raw.encryption = { keys: { k1: key, k2: 'cd'.repeat(16) }, activeKid: 'k2' }
     const r = parseConfig(raw, env, '/')
     if (!r.ok) throw new Error(r.errors.join('\n'))
-    expect(r.config.encryption).toEqual({ keys: { k1: key, k2: 'cd'.repeat(16) }, activeKid: 'k2' })
+    expect(r.config.encryption).toEqual({
+      keys: { k1: key, k2: 'cd'.repeat(16) },
+      activeKid: 'k2',
+      fastSeal: true,
+    })
+  })
+
+  it('takes encryption.fastSeal (default true) and refuses a non-boolean', () => {
+    const raw = valid() as Record<string, unknown>
+    const on = parseConfig(raw, env, '/')
+    if (!on.ok) throw new Error(on.errors.join('\n'))
+    expect(on.config.encryption.fastSeal).toBe(true)
+    raw.encryption = { key: { env: 'KEY' }, fastSeal: false }
+    const off = parseConfig(raw, env, '/')
+    if (!off.ok) throw new Error(off.errors.join('\n'))
+    expect(off.config.encryption.fastSeal).toBe(false)
+    raw.encryption = { key: { env: 'KEY' }, fastSeal: 'no' }
+    const bad = parseConfig(raw, env, '/')
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.errors.join('\n')).toMatch(/encryption\.fastSeal/)
   })
 
   it('loads a file named by --config or SHIPPER_CONFIG, and explains a missing one', async () => {

@@ -63,6 +63,7 @@ export const snapshotCommand: Command = {
     'batch-topic-suffix': { type: 'string' },
     'server-time-zone': { type: 'string' },
     'no-kafka-worker': { type: 'boolean' },
+    'no-fast-seal': { type: 'boolean' },
   },
   optionHelp: {
     ...shared.help,
@@ -77,6 +78,8 @@ export const snapshotCommand: Command = {
     'server-time-zone': "zone TIMESTAMP values are shown in (default: the server's)",
     'no-kafka-worker':
       "run the Kafka producer on the loader's thread (slower; saves the worker's second heap, about 200 MB)",
+    'no-fast-seal':
+      "seal every row with Node's AES-GCM instead of table GCM (slower; no table lookups, see @sync/crypto-envelope)",
   },
   examples: [
     'sync-ops snapshot --rules /etc/sync/rules --rule orders --key-file /etc/sync/key --brokers kafka1:9092',
@@ -134,7 +137,7 @@ export const snapshotCommand: Command = {
         },
         matcher: createTableMatcher(ruleSet),
         sink,
-        cipher: createEnvelopeCipher({ key }),
+        cipher: createEnvelopeCipher({ key, fastSeal: !bool(values, 'no-fast-seal') }),
         format: oneOf(values, 'format', ['seed', 'debezium'] as const, 'seed'),
         checksum: bool(values, 'checksum'),
         stateStore: createFileStateStore(statePath),

@@ -36,7 +36,11 @@ async function countingWorkers<T>(fn: () => Promise<T>): Promise<{ result: T; wo
 describe('snapshot', () => {
   it.each([
     { placement: 'on a worker thread', flags: [], workers: 1 },
-    { placement: "on the loader's thread (--no-kafka-worker)", flags: ['--no-kafka-worker'], workers: 0 },
+    {
+      placement: "on the loader's thread (--no-kafka-worker), sealed by Node's AES-GCM (--no-fast-seal)",
+      flags: ['--no-kafka-worker', '--no-fast-seal'],
+      workers: 0,
+    },
   ])(
     "sends every row of the rule's shards with kafkajs $placement, reports them, and resumes from its state file",
     async ({ flags, workers }) => {
