@@ -76,7 +76,7 @@ export function createEnvelopeCipher(options: EnvelopeCipherOptions): EnvelopeCi
 
   /** A short row: by table GCM (src/table-gcm.ts) when it fits, else Node's; hex by Node. */
   function sealShort(plaintext: string | Uint8Array, callOptions?: CallOptions): [string, string] {
-    if (tables === null) tables = createTableGcm(active, nonceBytes)
+    if (tables === null) tables = tableGcmOrNone(active, nonceBytes)
     if (tables !== undefined) {
       const aad = callOptions?.aad === undefined ? resolved.aad : toAad(callOptions.aad, 'aad')
       const sealed = tables.seal(plaintext, aad)
@@ -190,6 +190,15 @@ export function createEnvelopeCipher(options: EnvelopeCipherOptions): EnvelopeCi
     openToString(input, callOptions) {
       return open(input, callOptions).toString('utf8')
     },
+  }
+}
+
+/** Table GCM, or none where it cannot be made (an OpenSSL without AES-ECB): Node's GCM then seals every row. */
+function tableGcmOrNone(key: ParsedKey, nonceBytes: 12 | 16): TableGcm | undefined {
+  try {
+    return createTableGcm(key, nonceBytes)
+  } catch {
+    return undefined
   }
 }
 
