@@ -1,11 +1,11 @@
 // gen and verify over sharded rules: a seed rule merging year shards with need_table, and a
 // rich rule whose capture group becomes a key column. The merged DDL is created in the
 // emulator, rows are put there, and verify compares every shard.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createTestDatabase } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
+import { seedRuleDir } from '../helpers/rules.ts'
 import { runOps } from '../helpers/run.ts'
 import { sourceEnv } from '../helpers/stack.ts'
 import { startStarRocksTarget } from '../helpers/starrocks.ts'
@@ -24,18 +24,13 @@ async function setup() {
   await src.query('INSERT INTO orders_2024 VALUES (1, 9.99, "c")')
   await src.query('INSERT INTO events_7 VALUES (1, "x"), (2, "y"), (3, "z")')
   await src.query('INSERT INTO events_12 VALUES (1, "x")')
-  const rules = mkdtempSync(join(tmpdir(), 'ops-rules-'))
-  writeFileSync(
-    join(rules, 'orders.json'),
-    JSON.stringify({
-      key: 'orders',
-      topic: 'sync_stream.ods_orders',
-      need_table: true,
-      complete_regex: false,
-      regex: `${src.name}\\.orders_\\d{4}`,
-      column_mapping: { Id: 'id', Amount: 'amount', Note: 'note' },
-    }),
-  )
+  const rules = seedRuleDir({
+    key: 'orders',
+    topic: 'sync_stream.ods_orders',
+    needTable: true,
+    regex: `${src.name}\\.orders_\\d{4}`,
+    columns: { Id: 'id', Amount: 'amount', Note: 'note' },
+  })
   writeFileSync(
     join(rules, 'events.json'),
     JSON.stringify({

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, kafkaBrokers, makeTlsFiles, startTlsListener } from '@sync/test-kit'
 import { afterAll, describe, expect, it } from 'vitest'
+import { seedRuleDir } from '../helpers/rules.ts'
 import { runOps } from '../helpers/run.ts'
 import { sourceEnv } from '../helpers/stack.ts'
 
@@ -113,17 +114,15 @@ describe('Kafka TLS from the --kafka-ssl-* flags', () => {
     const db = await createTestDatabase('snaptls')
     await db.query('CREATE TABLE items (id INT PRIMARY KEY)')
     await db.query('INSERT INTO items VALUES (1), (2)')
-    const rules = mkdtempSync(join(tmpdir(), 'ops-tls-rules-'))
-    writeFileSync(
-      join(rules, 'items.json'),
-      JSON.stringify({
+    const rules = seedRuleDir(
+      {
         key: 'items',
         topic: `${db.name}_stream`,
-        need_table: true,
-        complete_regex: false,
+        needTable: true,
         regex: `${db.name}\\.items`,
-        column_mapping: { id: 'id' },
-      }),
+        columns: { id: 'id' },
+      },
+      'ops-tls-rules-',
     )
     const state = join(mkdtempSync(join(tmpdir(), 'ops-tls-state-')), 'state.json')
     const snapshot = (placement: string[]) =>

@@ -2,7 +2,7 @@
 // command resumes from its state file: the second run reports `resumed`, sends only what the
 // first did not finish, and the topic ends up holding every row.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
@@ -14,6 +14,7 @@ import {
   uniqueName,
 } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
+import { seedRuleDir } from '../helpers/rules.ts'
 import { runOps } from '../helpers/run.ts'
 import { sourceEnv } from '../helpers/stack.ts'
 
@@ -31,17 +32,9 @@ describe('snapshot resumed after an interruption', () => {
     const stream = uniqueName('snapint')
     const batch = `${stream}_batch`
     await kafkaMockControl()?.createTopic(batch, 1, 1)
-    const rules = mkdtempSync(join(tmpdir(), 'ops-snapint-'))
-    writeFileSync(
-      join(rules, 'parts.json'),
-      JSON.stringify({
-        key: 'parts',
-        topic: stream,
-        need_table: false,
-        complete_regex: false,
-        regex: `${db.name}\\.parts`,
-        column_mapping: { id: 'id', name: 'name' },
-      }),
+    const rules = seedRuleDir(
+      { key: 'parts', topic: stream, regex: `${db.name}\\.parts`, columns: { id: 'id', name: 'name' } },
+      'ops-snapint-',
     )
     const state = join(mkdtempSync(join(tmpdir(), 'ops-snapint-state-')), 'state.json')
     const args = [

@@ -2,7 +2,7 @@
 // topic, encrypted with the given key; the state file makes a rerun resume, not repeat. The
 // producer runs on a worker thread unless --no-kafka-worker keeps it on the loader's.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEnvelopeCipher } from '@sync/crypto-envelope'
@@ -14,6 +14,7 @@ import {
   uniqueName,
 } from '@sync/test-kit'
 import { describe, expect, it } from 'vitest'
+import { seedRuleDir } from '../helpers/rules.ts'
 import { runOps } from '../helpers/run.ts'
 import { sourceEnv } from '../helpers/stack.ts'
 
@@ -54,17 +55,15 @@ describe('snapshot', () => {
       const stream = uniqueName('snapstream')
       const batch = `${stream}_batch`
       await kafkaMockControl()?.createTopic(batch, 1, 1)
-      const dir = mkdtempSync(join(tmpdir(), 'ops-snap-'))
-      writeFileSync(
-        join(dir, 'items.json'),
-        JSON.stringify({
+      const dir = seedRuleDir(
+        {
           key: 'items',
           topic: stream,
-          need_table: true,
-          complete_regex: false,
+          needTable: true,
           regex: `${db.name}\\.items_\\d+`,
-          column_mapping: { id: 'id', name: 'name' },
-        }),
+          columns: { id: 'id', name: 'name' },
+        },
+        'ops-snap-',
       )
       const state = join(mkdtempSync(join(tmpdir(), 'ops-state-')), 'state.json')
       const args = [
@@ -143,17 +142,9 @@ describe('snapshot', () => {
     const db = await createTestDatabase('snapnokafka')
     await db.query('CREATE TABLE items (id INT PRIMARY KEY)')
     await db.query('INSERT INTO items VALUES (1), (2)')
-    const dir = mkdtempSync(join(tmpdir(), 'ops-snap-'))
-    writeFileSync(
-      join(dir, 'items.json'),
-      JSON.stringify({
-        key: 'items',
-        topic: uniqueName('snapnokafka'),
-        need_table: false,
-        complete_regex: false,
-        regex: `${db.name}\\.items`,
-        column_mapping: { id: 'id' },
-      }),
+    const dir = seedRuleDir(
+      { key: 'items', topic: uniqueName('snapnokafka'), regex: `${db.name}\\.items`, columns: { id: 'id' } },
+      'ops-snap-',
     )
     const state = join(mkdtempSync(join(tmpdir(), 'ops-state-')), 'state.json')
     const args = ['snapshot', '--rules', dir, '--rule', 'items', '--state', state]
