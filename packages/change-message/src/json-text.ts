@@ -148,6 +148,30 @@ function quoteKey(k: string): string {
 }
 
 /**
+ * The text of a member value that holds no nested object or array, as `write` writes it:
+ * '' for undefined (the member is left out), undefined for anything else (a non-finite
+ * number, a nested object or array, a function, a symbol), which the caller handles.
+ */
+function scalarText(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v)
+    case 'number':
+      return Number.isFinite(v) ? `${v}` : undefined
+    case 'bigint':
+      return v.toString()
+    case 'boolean':
+      return v ? 'true' : 'false'
+    case 'undefined':
+      return ''
+    case 'object':
+      return v === null ? 'null' : isRawJsonValue(v) ? v.rawJson : undefined
+    default:
+      return undefined
+  }
+}
+
+/**
  * The text of a flat object (no nested object or array), e.g. a row holding exact numbers
  * (raw JSON, e.g. DECIMAL) or bigint, which JSON.stringify cannot write, or a key whose
  * names are out of order, built as one string (keys sorted with `sortKeys`); undefined for
@@ -161,32 +185,9 @@ function flatCanonical(value: object, sortKeys = false): string | undefined {
   const keys = Object.keys(value)
   if (sortKeys) keys.sort()
   for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k]
-    let t: string
-    switch (typeof v) {
-      case 'string':
-        t = JSON.stringify(v)
-        break
-      case 'number':
-        if (!Number.isFinite(v)) return undefined
-        t = JSON.stringify(v)
-        break
-      case 'bigint':
-        t = v.toString()
-        break
-      case 'boolean':
-        t = v ? 'true' : 'false'
-        break
-      case 'undefined':
-        continue
-      case 'object':
-        if (v === null) t = 'null'
-        else if (isRawJsonValue(v)) t = v.rawJson
-        else return undefined
-        break
-      default:
-        return undefined
-    }
+    const t = scalarText((value as Record<string, unknown>)[k])
+    if (t === undefined) return undefined
+    if (t === '') continue
     text += first ? `${quoteKey(k)}:${t}` : `,${quoteKey(k)}:${t}`
     first = false
   }
@@ -266,34 +267,14 @@ export function compileRecordWriter(
     let text = ''
     for (let i = 0; i < n; i++) {
       const v = record[names[i] as string]
-      let t: string
-      switch (typeof v) {
-        case 'string':
-          t = JSON.stringify(v)
-          break
-        case 'number':
-          if (!Number.isFinite(v)) fail(String(v))
-          t = `${v}`
-          break
-        case 'bigint':
-          t = v.toString()
-          break
-        case 'boolean':
-          t = v ? 'true' : 'false'
-          break
-        case 'undefined':
-          continue
-        case 'object':
-          if (v === null) t = 'null'
-          else if (isRawJsonValue(v)) t = v.rawJson
-          else {
-            const out: string[] = []
-            write(v, out, sortKeys, 1)
-            t = out.join('')
-          }
-          break
-        default:
-          fail(`a ${typeof v}`)
+      let t = scalarText(v)
+      if (t === '') continue
+      if (t === undefined) {
+        if (typeof v === 'number') fail(String(v))
+        if (typeof v !== 'object') fail(`a ${typeof v}`)
+        const out: string[] = []
+        write(v, out, sortKeys, 1)
+        t = out.join('')
       }
       text += (text === '' ? first[i] : next[i]) + t
     }
