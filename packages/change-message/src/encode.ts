@@ -1,4 +1,4 @@
-import type { Change, ChangeOp, OutputFormat } from './change.ts'
+import type { Change, ChangeOp, ChangeSource, OutputFormat } from './change.ts'
 import { ChangeMessageError } from './errors.ts'
 import { buildHeaders } from './headers.ts'
 import { compileRecordWriter, stringifyCanonical, stringifyStable } from './json-text.ts'
@@ -100,6 +100,14 @@ export function createChangeEncoder(options: ChangeEncoderOptions) {
         value: cipher.sealToJson(plaintextOf(change)),
         headers: buildHeaders(change.op, format, change.source),
       }
+    },
+    /** encode() without the headers, for callers that share one headers object per op and source. */
+    encodeBody(change: Change): { key: string; value: string } {
+      return { key: encodeKey(change.key), value: cipher.sealToJson(plaintextOf(change)) }
+    },
+    /** encode()'s headers: they follow from the op and the source alone. */
+    headers(op: ChangeOp, source: ChangeSource): Record<string, string> {
+      return buildHeaders(op, format, source)
     },
   }
 }

@@ -126,6 +126,19 @@ describe('seed format', () => {
   })
 })
 
+describe('encodeBody and headers', () => {
+  it.each(['seed', 'debezium'] as const)('are encode() in two parts (%s)', (format) => {
+    const encoder = createChangeEncoder({ cipher, format })
+    for (const c of [change, { ...change, op: 'delete' as const }]) {
+      const whole = encoder.encode(c)
+      const body = encoder.encodeBody(c)
+      expect(body.key).toBe(whole.key)
+      expect(cipher.openToString(body.value)).toBe(cipher.openToString(whole.value))
+      expect(encoder.headers(c.op, c.source)).toEqual(whole.headers)
+    }
+  })
+})
+
 describe('debezium format', () => {
   it('writes before/after/source/op and reads deletes from before', () => {
     const encoder = createChangeEncoder({ cipher, format: 'debezium' })

@@ -154,7 +154,7 @@ export function createChangeBuilder(
       const topic = plan.target.topic
       const messages: OutMessage[] = []
       // The headers of a message follow from its op and the event alone, so the rows of one
-      // event share one frozen headers object per op: the patched kafkajs encodes a headers
+      // event share one frozen headers object per op, built once: the patched kafkajs encodes a headers
       // object shared by consecutive messages of a partition once (patches/, record v0).
       const shared: Record<
         'upsert' | 'delete',
@@ -165,13 +165,11 @@ export function createChangeBuilder(
       }
       const push = (mapped: { before?: Record<string, unknown>; after?: Record<string, unknown> }) => {
         for (const change of changesFromRow(event.kind, mapped, keyOf, source)) {
-          const m = encoder.encode(change)
+          const m = encoder.encodeBody(change)
           let h = shared[change.op]
           if (h === undefined) {
-            h = {
-              headers: Object.freeze(m.headers) as Record<string, string>,
-              bytes: headerOverhead(m.headers),
-            }
+            const headers = Object.freeze(encoder.headers(change.op, source)) as Record<string, string>
+            h = { headers, bytes: headerOverhead(headers) }
             shared[change.op] = h
           }
           messages.push({
